@@ -1,0 +1,21 @@
+package io.airlock.policy;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The seam every gated call goes through ({@code tools/call}, {@code resources/read}, {@code prompts/get}).
+ *
+ * <p>Contract: {@link #decide} never blocks the caller (slow tiers complete the stage later, off the caller's
+ * thread). A stage that completes exceptionally, or a thrown exception, is treated by the relay as a denial: a gate
+ * error is never an allow.
+ */
+public interface Gate {
+
+    CompletionStage<Decision> decide(GateRequest request);
+
+    /**
+     * Whether {@code tools/list} shows the tool to agents. False for tools no call could ever be allowed to reach,
+     * so that the listing and the guard apply the same policy.
+     */
+    boolean isListed(String server, String tool);
+}

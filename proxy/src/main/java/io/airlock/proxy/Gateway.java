@@ -1,0 +1,73 @@
+package io.airlock.proxy;
+
+import io.airlock.mcp.jsonrpc.JsonRpcParser;
+import io.airlock.mcp.jsonrpc.ParseLimits;
+import io.airlock.policy.Gate;
+import io.airlock.policy.ListGate;
+import io.airlock.proxy.config.AirlockConfig;
+import io.airlock.proxy.config.ServerConfig;
+import io.airlock.proxy.http.AirlockServer;
+import io.airlock.proxy.relay.SessionRegistry;
+import io.airlock.proxy.relay.UpstreamFactory;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Assembles Airlock from a config: parser, gate, upstream factory, sessions, and (for HTTP) the server. */
+public final class Gateway implements AutoCloseable {
+
+    private final AirlockConfig config;
+    private final JsonRpcParser parser;
+    private final Gate gate;
+    private final UpstreamFactory upstreams;
+    private final SessionRegistry sessions;
+    private AirlockServer server;
+
+    public Gateway(AirlockConfig config) {
+        this.config = config;
+        AirlockConfig.Limits limits = config.limits();
+        this.parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
+                limits.maxFrameBytes(), 64));
+        this.gate = listGate(config);
+        this.upstreams = new UpstreamFactory(config, parser);
+        this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession());
+    }
+
+    static Gate listGate(AirlockConfig config) {
+        Map<String, ListGate.ServerLists> lists = new LinkedHashMap<>();
+        for (ServerConfig server : config.servers().values()) {
+            lists.put(server.name(), server.lists());
+        }
+        return new ListGate(lists);
+    }
+
+    /** Starts the HTTP front; returns the bound address. */
+    public InetSocketAddress startHttp() throws InterruptedException {
+        server = new AirlockServer(config, parser, sessions);
+        return server.start();
+    }
+
+    public AirlockConfig config() {
+        return config;
+    }
+
+    public JsonRpcParser parser() {
+        return parser;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public UpstreamFactory upstreams() {
+        return upstreams;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        sessions.close();
+    }
+}

@@ -1,0 +1,315 @@
+package io.airlock.proxy.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.airlock.policy.Glob;
+import io.airlock.policy.ListGate;
+import io.airlock.policy.NameLists;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code airlock.yaml}. Validation is explicit and complete: an unknown field, a wrong type or an impossible
+ * combination stops start-up with {@code field.path: what is wrong (expected: ...)}.
+ */
+public final class ConfigLoader {
+
+    /** The config used when none is given: the workbench demo. */
+    public static final String EMBEDDED_DEFAULT = "default-airlock.yaml";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers");
+    private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
+            "builtin", "workspace", "tools", "resources", "prompts");
+
+    private ConfigLoader() {}
+
+    public static AirlockConfig load(Path file) throws ConfigException {
+        try {
+            return parse(Files.readString(file), file.toString(), file.toAbsolutePath().getParent());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static AirlockConfig embeddedDefault() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + EMBEDDED_DEFAULT)) {
+            if (in == null) {
+                throw new IllegalStateException(EMBEDDED_DEFAULT + " is missing from the classpath");
+            }
+            return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                    "embedded " + EMBEDDED_DEFAULT, Path.of("").toAbsolutePath());
+        } catch (IOException | ConfigException e) {
+            throw new IllegalStateException("the embedded default config is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses YAML text; relative paths resolve against {@code baseDir}. */
+    public static AirlockConfig parse(String yaml, String source, Path baseDir) throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JacksonException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw new ConfigException(source + ": empty (expected: at least 'servers:')");
+        }
+        Reader r = new Reader(source);
+        r.object(root, "(top level)");
+        r.onlyKnown(root, "", TOP);
+
+        String host = "127.0.0.1";
+        int port = 8787;
+        JsonNode listen = root.get("listen");
+        if (listen != null) {
+            String text = r.text(listen, "listen");
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0) {
+                throw r.error("listen", "'" + text + "' has no port (expected: host:port, e.g. 127.0.0.1:8787)");
+            }
+            host = text.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw r.error("listen", "port '" + text.substring(colon + 1) + "' is not a number");
+            }
+            if (port < 0 || port > 65535) {
+                throw r.error("listen", "port " + port + " (expected: 0-65535)");
+            }
+        }
+        List<String> origins = root.has("allowedOrigins") ? r.strings(root.get("allowedOrigins"), "allowedOrigins")
+                : List.of();
+        AirlockConfig.Limits limits = limits(r, root.get("limits"));
+
+        JsonNode serversNode = root.get("servers");
+        if (serversNode == null) {
+            throw r.error("servers", "missing (expected: a map of server names to their settings)");
+        }
+        r.object(serversNode, "servers");
+        if (serversNode.isEmpty()) {
+            throw r.error("servers", "empty (expected: at least one server)");
+        }
+        Map<String, ServerConfig> servers = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = serversNode.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            servers.put(entry.getKey(), server(r, entry.getKey(), entry.getValue(), baseDir));
+        }
+        return new AirlockConfig(host, port, origins, limits, servers, source);
+    }
+
+    private static AirlockConfig.Limits limits(Reader r, JsonNode node) throws ConfigException {
+        AirlockConfig.Limits d = AirlockConfig.Limits.DEFAULT;
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "limits");
+        r.onlyKnown(node, "limits", Set.of("maxFrameBytes", "maxDepth", "maxInFlightPerSession", "maxSessions"));
+        return new AirlockConfig.Limits(
+                r.intIn(node, "limits.maxFrameBytes", "maxFrameBytes", d.maxFrameBytes(), 1024, 256 * 1024 * 1024),
+                r.intIn(node, "limits.maxDepth", "maxDepth", d.maxDepth(), 4, 1000),
+                r.intIn(node, "limits.maxInFlightPerSession", "maxInFlightPerSession", d.maxInFlightPerSession(), 1,
+                        100_000),
+                r.intIn(node, "limits.maxSessions", "maxSessions", d.maxSessions(), 1, 1_000_000));
+    }
+
+    private static ServerConfig server(Reader r, String name, JsonNode node, Path baseDir) throws ConfigException {
+        String at = "servers." + name;
+        if (!SERVER_NAME.matcher(name).matches()) {
+            throw r.error(at, "invalid server name (expected: letters, digits, '_', '.', '-'; at most 64; it is "
+                    + "part of the URL /mcp/{name})");
+        }
+        r.object(node, at);
+        r.onlyKnown(node, at, SERVER);
+        int kinds = (node.has("command") ? 1 : 0) + (node.has("url") ? 1 : 0) + (node.has("builtin") ? 1 : 0);
+        if (kinds != 1) {
+            throw r.error(at, "give exactly one of 'command' (stdio), 'url' (HTTP) or 'builtin'");
+        }
+        ServerConfig.Transport transport;
+        if (node.has("command")) {
+            notWith(r, node, at, "command", "url", "transport", "headers", "builtin", "workspace");
+            List<String> command = new ArrayList<>();
+            command.add(r.text(node.get("command"), at + ".command"));
+            if (node.has("args")) {
+                command.addAll(r.strings(node.get("args"), at + ".args"));
+            }
+            Path cwd = node.has("cwd") ? baseDir.resolve(r.text(node.get("cwd"), at + ".cwd")) : null;
+            Map<String, String> env = node.has("env") ? r.stringMap(node.get("env"), at + ".env") : Map.of();
+            transport = new ServerConfig.Stdio(command, cwd, env);
+        } else if (node.has("url")) {
+            notWith(r, node, at, "url", "args", "cwd", "env", "builtin", "workspace");
+            String text = r.text(node.get("url"), at + ".url");
+            URI url;
+            try {
+                url = new URI(text);
+            } catch (URISyntaxException e) {
+                throw r.error(at + ".url", "'" + text + "' is not a URL: " + e.getReason());
+            }
+            if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+                throw r.error(at + ".url", "'" + text + "' (expected: an http:// or https:// URL with a host)");
+            }
+            String kind = node.has("transport") ? r.text(node.get("transport"), at + ".transport")
+                    : "streamable-http";
+            if (!kind.equals("streamable-http") && !kind.equals("sse")) {
+                throw r.error(at + ".transport", "'" + kind + "' (expected: streamable-http or sse)");
+            }
+            Map<String, String> headers = node.has("headers") ? r.stringMap(node.get("headers"), at + ".headers")
+                    : Map.of();
+            transport = new ServerConfig.Http(url, kind.equals("sse"), headers);
+        } else {
+            notWith(r, node, at, "builtin", "args", "cwd", "env", "url", "transport", "headers");
+            String builtin = r.text(node.get("builtin"), at + ".builtin");
+            if (!builtin.equals("workbench")) {
+                throw r.error(at + ".builtin", "'" + builtin + "' (expected: workbench)");
+            }
+            Path workspace = node.has("workspace")
+                    ? baseDir.resolve(r.text(node.get("workspace"), at + ".workspace")) : null;
+            transport = new ServerConfig.Workbench(workspace);
+        }
+        ListGate.ServerLists lists = new ListGate.ServerLists(lists(r, node.get("tools"), at + ".tools"),
+                lists(r, node.get("resources"), at + ".resources"), lists(r, node.get("prompts"), at + ".prompts"));
+        return new ServerConfig(name, transport, lists);
+    }
+
+    private static void notWith(Reader r, JsonNode node, String at, String kind, String... fields)
+            throws ConfigException {
+        for (String field : fields) {
+            if (!field.equals(kind) && node.has(field)) {
+                throw r.error(at + "." + field, "does not go with '" + kind + "'");
+            }
+        }
+    }
+
+    private static NameLists lists(Reader r, JsonNode node, String at) throws ConfigException {
+        if (node == null) {
+            return NameLists.OPEN;
+        }
+        r.object(node, at);
+        r.onlyKnown(node, at, Set.of("allow", "deny"));
+        List<String> allow = node.has("allow") ? r.strings(node.get("allow"), at + ".allow") : List.of();
+        List<String> deny = node.has("deny") ? r.strings(node.get("deny"), at + ".deny") : List.of();
+        for (String pattern : allow) {
+            if (pattern.isEmpty()) {
+                throw r.error(at + ".allow", "empty pattern");
+            }
+        }
+        for (String pattern : deny) {
+            if (pattern.isEmpty()) {
+                throw r.error(at + ".deny", "empty pattern");
+            }
+        }
+        return new NameLists(allow.stream().map(Glob::of).toList(), deny.stream().map(Glob::of).toList());
+    }
+
+    /** Typed reads that fail with the field's path. */
+    private record Reader(String source) {
+
+        ConfigException error(String field, String what) {
+            return new ConfigException(source + ": " + field + ": " + what);
+        }
+
+        void object(JsonNode node, String field) throws ConfigException {
+            if (!node.isObject()) {
+                throw error(field, "must be a map, got " + kind(node));
+            }
+        }
+
+        void onlyKnown(JsonNode node, String at, Set<String> known) throws ConfigException {
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!known.contains(name)) {
+                    throw error(at.isEmpty() ? name : at + "." + name, "unknown field (expected one of "
+                            + known.stream().sorted().toList() + ")");
+                }
+            }
+        }
+
+        String text(JsonNode node, String field) throws ConfigException {
+            if (!node.isTextual() && !node.isNumber()) {
+                throw error(field, "must be a string, got " + kind(node));
+            }
+            String text = node.asText();
+            if (text.isBlank()) {
+                throw error(field, "is empty");
+            }
+            return text;
+        }
+
+        List<String> strings(JsonNode node, String field) throws ConfigException {
+            if (!node.isArray()) {
+                throw error(field, "must be a list, got " + kind(node));
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode item = node.get(i);
+                if (!item.isTextual() && !item.isNumber()) {
+                    throw error(field + "[" + i + "]", "must be a string, got " + kind(item));
+                }
+                out.add(item.asText());
+            }
+            return out;
+        }
+
+        Map<String, String> stringMap(JsonNode node, String field) throws ConfigException {
+            object(node, field);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+                    throw error(field + "." + e.getKey(), "must be a string, got " + kind(v));
+                }
+                out.put(e.getKey(), v.asText());
+            }
+            return out;
+        }
+
+        int intIn(JsonNode parent, String field, String key, int dflt, int min, int max) throws ConfigException {
+            JsonNode node = parent.get(key);
+            if (node == null) {
+                return dflt;
+            }
+            if (!node.canConvertToInt() || !node.isIntegralNumber()) {
+                throw error(field, "must be a whole number, got " + kind(node));
+            }
+            int value = node.intValue();
+            if (value < min || value > max) {
+                throw error(field, value + " (expected: " + min + " to " + max + ")");
+            }
+            return value;
+        }
+
+        private static String kind(JsonNode node) {
+            return switch (node.getNodeType()) {
+                case OBJECT -> "a map";
+                case ARRAY -> "a list";
+                case STRING -> "a string";
+                case NUMBER -> "a number";
+                case BOOLEAN -> "a boolean";
+                case NULL -> "nothing (null)";
+                default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.airlock.proxy.http;
+
+import io.airlock.mcp.jsonrpc.JsonRpcParser;
+import io.airlock.proxy.relay.SessionRegistry;
+import java.util.Set;
+
+/** What every connection's handler shares: read-only settings and the session registry. */
+record HttpFront(JsonRpcParser parser, SessionRegistry sessions, Set<String> servers, OriginPolicy origins) {}

@@ -1,0 +1,451 @@
+package io.airlock.proxy.relay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.airlock.mcp.McpMethods;
+import io.airlock.mcp.jsonrpc.JsonRpcErrors;
+import io.airlock.mcp.jsonrpc.JsonRpcId;
+import io.airlock.mcp.jsonrpc.JsonRpcMessage;
+import io.airlock.mcp.jsonrpc.JsonRpcMessage.Notification;
+import io.airlock.mcp.jsonrpc.JsonRpcMessage.Request;
+import io.airlock.mcp.jsonrpc.JsonRpcMessage.Response;
+import io.airlock.mcp.jsonrpc.JsonRpcMessages;
+import io.airlock.mcp.upstream.Upstream;
+import io.airlock.mcp.upstream.UpstreamException;
+import io.airlock.mcp.upstream.UpstreamListener;
+import io.airlock.policy.Decision;
+import io.airlock.policy.Gate;
+import io.airlock.policy.GateRequest;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent session relayed to one upstream. The relay's semantics live here, transport-free:
+ * <ul>
+ *   <li>Client requests are remembered by id with the stream that must carry their answer; gated methods go
+ *       through the {@link Gate} first, and anything but an {@link Decision.Allow} (a denial, a gate error) is
+ *       answered by Airlock and never forwarded.</li>
+ *   <li>Messages are forwarded as their original bytes. The one rewrite: {@code tools/list} results lose the tools
+ *       the gate would never allow.</li>
+ *   <li>Server-to-client requests and notifications go to the stream the transport related them to, else (stdio
+ *       upstreams cannot say) by progress token, else to the latest in-flight request's stream or the standalone
+ *       stream; with no stream open they wait in a bounded queue.</li>
+ *   <li>When the upstream dies every in-flight request is answered with an error naming the cause, and the session
+ *       closes; the agent's next session starts a fresh upstream.</li>
+ * </ul>
+ */
+public final class RelaySession implements UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
+    private static final int MAX_UNROUTED = 256;
+    /** JSON-RPC error for a denied resources/read or prompts/get (tools/call denials are tool results). */
+    public static final int DENIED = -32003;
+
+    private record Pending(String method, ClientStream stream, String progressKey, long sequence,
+                           boolean forwarded) {}
+
+    private final String id;
+    private final String server;
+    private final String agent;
+    private final Upstream upstream;
+    private final Gate gate;
+    private final int maxInFlight;
+    private final Consumer<RelaySession> onClose;
+    private final Map<JsonRpcId, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, ClientStream> progressStreams = new ConcurrentHashMap<>();
+    private final Deque<JsonRpcMessage> unrouted = new ArrayDeque<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile ClientStream standalone;
+    private volatile String protocolVersion;
+    private volatile String closedReason;
+    private final java.util.List<Consumer<String>> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public RelaySession(String id, String server, String agent, Upstream upstream, Gate gate, int maxInFlight,
+                        Consumer<RelaySession> onClose) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.server = Objects.requireNonNull(server, "server");
+        this.agent = agent;
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        this.gate = Objects.requireNonNull(gate, "gate");
+        this.maxInFlight = maxInFlight;
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
+    }
+
+    /** Starts the upstream. Blocking (spawn, connect): call from a virtual thread, never an event loop. */
+    public void start() throws UpstreamException {
+        upstream.start(this);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String server() {
+        return server;
+    }
+
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    /** The protocol version the upstream agreed in {@code initialize}, or null before that. */
+    public String protocolVersion() {
+        return protocolVersion;
+    }
+
+    public boolean isClosed() {
+        return closedReason != null;
+    }
+
+    public int inFlight() {
+        return pending.size();
+    }
+
+    /**
+     * Attaches the standalone stream (HTTP GET, or stdio's stdout) for messages not tied to a request.
+     *
+     * @return false when another standalone stream is already open
+     */
+    public boolean attachStandalone(ClientStream stream) {
+        Deque<JsonRpcMessage> backlog;
+        synchronized (unrouted) {
+            ClientStream current = standalone;
+            if (current != null && current.isOpen()) {
+                return false;
+            }
+            standalone = stream;
+            backlog = new ArrayDeque<>(unrouted);
+            unrouted.clear();
+        }
+        backlog.forEach(m -> route(m, null));
+        return true;
+    }
+
+    /** The standalone stream, or null. */
+    public ClientStream standalone() {
+        return standalone;
+    }
+
+    public void detachStandalone(ClientStream stream) {
+        synchronized (unrouted) {
+            if (standalone == stream) {
+                standalone = null;
+            }
+        }
+    }
+
+    /** A message from the agent. {@code replyTo} carries the answer if it is a request. */
+    public void fromClient(JsonRpcMessage message, ClientStream replyTo) {
+        switch (message) {
+            case Request request -> fromClientRequest(request, replyTo);
+            case Notification notification -> fromClientNotification(notification);
+            case Response response -> forward(response); // the agent answering a server-to-client request
+        }
+    }
+
+    private void fromClientRequest(Request request, ClientStream replyTo) {
+        String closed = closedReason;
+        if (closed != null) {
+            replyTo.send(JsonRpcMessages.error(request.id(), JsonRpcErrors.UPSTREAM_UNAVAILABLE,
+                    "session closed: " + closed));
+            return;
+        }
+        if (pending.size() >= maxInFlight) {
+            replyTo.send(JsonRpcMessages.error(request.id(), JsonRpcErrors.OVERLOADED, "too many requests in flight ("
+                    + maxInFlight + ") on this session; wait for answers before sending more"));
+            return;
+        }
+        String progressKey = request.progressToken() == null ? null : request.progressToken().toString();
+        boolean gated = McpMethods.isGated(request.method());
+        Pending entry = new Pending(request.method(), replyTo, progressKey, sequence.incrementAndGet(), !gated);
+        if (pending.putIfAbsent(request.id(), entry) != null) {
+            replyTo.send(JsonRpcMessages.error(request.id(), JsonRpcErrors.INVALID_REQUEST,
+                    "Invalid Request: id " + request.id() + " is already in flight on this session"));
+            return;
+        }
+        if (progressKey != null) {
+            progressStreams.put(progressKey, replyTo);
+        }
+        if (!gated) {
+            forwardRequest(request);
+            return;
+        }
+        GateRequest gateRequest = toGateRequest(request);
+        if (gateRequest == null) {
+            answer(request.id(), JsonRpcMessages.error(request.id(), JsonRpcErrors.INVALID_PARAMS,
+                    "Invalid params: " + request.method() + " needs a string '"
+                            + (McpMethods.RESOURCES_READ.equals(request.method()) ? "uri" : "name") + "'"));
+            return;
+        }
+        CompletionStage<Decision> decision;
+        try {
+            decision = gate.decide(gateRequest);
+        } catch (RuntimeException e) {
+            decision = CompletableFuture.failedFuture(e);
+        }
+        decision.whenComplete((d, error) -> applyDecision(request, entry,
+                error != null || d == null ? gateFailure(error) : d));
+    }
+
+    /** A gate that throws or fails denies: an error in any tier is never an allow. */
+    private static Decision gateFailure(Throwable error) {
+        log.error("gate failed; denying the call", error);
+        return new Decision.Deny("the policy could not be evaluated ("
+                + (error == null ? "no decision" : error.getClass().getSimpleName() + ": " + error.getMessage())
+                + ")", "This is a gateway fault, not a verdict on the call; the operator has been told.",
+                "gate-error");
+    }
+
+    private void applyDecision(Request request, Pending entry, Decision decision) {
+        if (pending.get(request.id()) != entry) {
+            return; // cancelled or the session closed while the gate was deciding
+        }
+        switch (decision) {
+            case Decision.Allow allow -> {
+                pending.replace(request.id(), entry, new Pending(entry.method(), entry.stream(), entry.progressKey(),
+                        entry.sequence(), true));
+                forwardRequest(request);
+            }
+            case Decision.Deny deny -> {
+                log.info("denied {} {} on '{}' (session {}): {} [{}]", request.method(), targetOf(request), server,
+                        id, deny.reason(), deny.rule());
+                answer(request.id(), McpMethods.TOOLS_CALL.equals(request.method())
+                        ? JsonRpcMessages.toolError(request.id(), deny.message())
+                        : JsonRpcMessages.error(request.id(), DENIED, deny.message()));
+            }
+        }
+    }
+
+    private void fromClientNotification(Notification notification) {
+        if (McpMethods.CANCELLED.equals(notification.method()) && notification.params() != null) {
+            JsonRpcId target = JsonRpcId.ofNode(notification.params().get("requestId"));
+            Pending entry = target == null ? null : pending.get(target);
+            if (entry != null && !entry.forwarded()) {
+                // Still at the gate: the upstream never saw it, so drop it here and tell nobody.
+                pending.remove(target, entry);
+                dropProgress(entry);
+                return;
+            }
+        }
+        forward(notification);
+    }
+
+    private void forwardRequest(Request request) {
+        try {
+            upstream.send(request);
+        } catch (UpstreamException e) {
+            answer(request.id(), JsonRpcMessages.error(request.id(), JsonRpcErrors.UPSTREAM_UNAVAILABLE,
+                    e.getMessage()));
+        }
+    }
+
+    private void forward(JsonRpcMessage message) {
+        try {
+            upstream.send(message);
+        } catch (UpstreamException e) {
+            log.warn("session {}: dropped a message for '{}': {}", id, server, e.getMessage());
+        }
+    }
+
+    /** Completes a pending request with a message Airlock wrote. */
+    private void answer(JsonRpcId requestId, Response response) {
+        Pending entry = pending.remove(requestId);
+        if (entry != null) {
+            dropProgress(entry);
+            entry.stream().send(response);
+        }
+    }
+
+    // ---- from the upstream (reader threads) ----
+
+    @Override
+    public void onMessage(JsonRpcMessage message, JsonRpcId relatedTo) {
+        if (message instanceof Response response) {
+            Pending entry = response.id() == null ? null : pending.remove(response.id());
+            if (entry == null) {
+                log.debug("session {}: response {} from '{}' matches no request in flight; dropped", id,
+                        response.id(), server);
+                return;
+            }
+            dropProgress(entry);
+            if (!entry.stream().send(postProcess(entry.method(), response))) {
+                log.debug("session {}: the client went away before response {} arrived", id, response.id());
+            }
+            return;
+        }
+        route(message, relatedTo);
+    }
+
+    @Override
+    public void onClosed(String reason) {
+        closeWith(reason);
+    }
+
+    /** Runs {@code listener} with the reason once the session closes (at once if it already has). */
+    public void onClosed(Consumer<String> listener) {
+        closeListeners.add(listener);
+        String reason = closedReason;
+        if (reason != null && closeListeners.remove(listener)) {
+            listener.accept(reason);
+        }
+    }
+
+    /** Closes the session from the agent's side (DELETE, stdin EOF, idle expiry). */
+    public void close(String reason) {
+        closeWith(reason);
+    }
+
+    private void closeWith(String reason) {
+        synchronized (this) {
+            if (closedReason != null) {
+                return;
+            }
+            closedReason = reason;
+        }
+        upstream.close();
+        for (Map.Entry<JsonRpcId, Pending> entry : pending.entrySet()) {
+            if (pending.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().stream().send(JsonRpcMessages.error(entry.getKey(),
+                        JsonRpcErrors.UPSTREAM_UNAVAILABLE, reason));
+            }
+        }
+        progressStreams.clear();
+        onClose.accept(this);
+        for (Consumer<String> listener : closeListeners) {
+            if (closeListeners.remove(listener)) {
+                listener.accept(reason);
+            }
+        }
+    }
+
+    private Response postProcess(String method, Response response) {
+        if (response.isError()) {
+            return response;
+        }
+        if (McpMethods.TOOLS_LIST.equals(method)) {
+            return filterToolList(response);
+        }
+        if (McpMethods.INITIALIZE.equals(method)) {
+            JsonNode version = response.result().get("protocolVersion");
+            if (version != null && version.isTextual()) {
+                protocolVersion = version.textValue();
+                if (upstream instanceof io.airlock.mcp.upstream.StreamableHttpUpstream http) {
+                    http.protocolVersion(protocolVersion);
+                }
+            }
+        }
+        return response;
+    }
+
+    /** Hides tools the gate would never allow, so the listing and the guard apply the same policy. */
+    private Response filterToolList(Response response) {
+        JsonNode tools = response.result().get("tools");
+        if (tools == null || !tools.isArray()) {
+            return response;
+        }
+        ArrayNode kept = ((ArrayNode) tools).arrayNode();
+        for (JsonNode tool : tools) {
+            JsonNode name = tool.get("name");
+            if (name != null && name.isTextual() && gate.isListed(server, name.textValue())) {
+                kept.add(tool);
+            }
+        }
+        if (kept.size() == tools.size()) {
+            return response; // nothing hidden: keep the original bytes
+        }
+        ObjectNode result = ((ObjectNode) response.result()).deepCopy();
+        result.set("tools", kept);
+        return JsonRpcMessages.rewrite(response, result);
+    }
+
+    private void route(JsonRpcMessage message, JsonRpcId relatedTo) {
+        if (relatedTo != null) {
+            Pending entry = pending.get(relatedTo);
+            if (entry != null && entry.stream().send(message)) {
+                return;
+            }
+        }
+        if (message instanceof Notification n && McpMethods.PROGRESS.equals(n.method()) && n.params() != null) {
+            JsonNode token = n.params().get("progressToken");
+            ClientStream stream = token == null ? null : progressStreams.get(token.toString());
+            if (stream != null && stream.send(message)) {
+                return;
+            }
+        }
+        boolean isRequest = message instanceof Request;
+        ClientStream current = standalone;
+        if (!isRequest && current != null && current.send(message)) {
+            return;
+        }
+        ClientStream latest = latestOpenStream();
+        if (latest != null && latest.send(message)) {
+            return;
+        }
+        if (isRequest && current != null && current.send(message)) {
+            return;
+        }
+        synchronized (unrouted) {
+            if (standalone != null && standalone.isOpen() && standalone.send(message)) {
+                return;
+            }
+            if (unrouted.size() < MAX_UNROUTED) {
+                unrouted.addLast(message);
+                return;
+            }
+        }
+        log.warn("session {}: no client stream for a server message and the backlog is full; dropped", id);
+        if (message instanceof Request request) {
+            forward(JsonRpcMessages.error(request.id(), JsonRpcErrors.INTERNAL_ERROR,
+                    "the client has no open stream to receive this request"));
+        }
+    }
+
+    private ClientStream latestOpenStream() {
+        Pending latest = null;
+        for (Pending entry : pending.values()) {
+            if (entry.forwarded() && entry.stream().isOpen()
+                    && (latest == null || entry.sequence() > latest.sequence())) {
+                latest = entry;
+            }
+        }
+        return latest == null ? null : latest.stream();
+    }
+
+    private void dropProgress(Pending entry) {
+        if (entry.progressKey() != null) {
+            progressStreams.remove(entry.progressKey(), entry.stream());
+        }
+    }
+
+    private GateRequest toGateRequest(Request request) {
+        ObjectNode params = request.params();
+        if (params == null) {
+            return null;
+        }
+        String key = McpMethods.RESOURCES_READ.equals(request.method()) ? "uri" : "name";
+        JsonNode target = params.get(key);
+        if (target == null || !target.isTextual()) {
+            return null;
+        }
+        return new GateRequest(server, request.method(), target.textValue(), params.get("arguments"), id, agent);
+    }
+
+    private static String targetOf(Request request) {
+        ObjectNode params = request.params();
+        if (params == null) {
+            return "";
+        }
+        JsonNode target = params.has("name") ? params.get("name") : params.get("uri");
+        return target == null ? "" : target.asText();
+    }
+}
