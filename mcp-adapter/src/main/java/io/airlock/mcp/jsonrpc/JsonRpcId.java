@@ -19,7 +19,10 @@ public final class JsonRpcId {
         this.key = key;
     }
 
-    /** Returns the id, or {@code null} when {@code node} is not a valid MCP id (absent, null, bool, object, array). */
+    /**
+     * Returns the id, or {@code null} when {@code node} is not a valid MCP id (absent, null, bool, object, array, or a
+     * number too large to represent, such as {@code 1e400}).
+     */
     public static JsonRpcId ofNode(JsonNode node) {
         if (node == null) {
             return null;
@@ -28,8 +31,13 @@ public final class JsonRpcId {
             return new JsonRpcId(node, "s:" + node.textValue());
         }
         if (node.isNumber()) {
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                return null; // e.g. 1e400: overflows, so no exact value to match on
+            }
             BigDecimal number = node.decimalValue().stripTrailingZeros();
-            return new JsonRpcId(node, "n:" + number.toPlainString());
+            // toString, not toPlainString: canonical once trailing zeros are stripped, and never expands an
+            // exponent into millions of digits.
+            return new JsonRpcId(node, "n:" + number);
         }
         return null;
     }

@@ -53,6 +53,7 @@ public final class JsonRpcParser {
     /** Parses one frame: a message or a batch. */
     public JsonRpcFrame parseFrame(byte[] bytes) throws JsonRpcException {
         checkSize(bytes);
+        checkUtf8(bytes);
         try (JsonParser parser = mapper.createParser(bytes)) {
             JsonToken first = parser.nextToken();
             if (first == JsonToken.START_OBJECT) {
@@ -104,6 +105,61 @@ public final class JsonRpcParser {
             throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, "Invalid Request: frame of " + bytes.length
                     + " bytes exceeds the limit of " + limits.maxFrameBytes() + " bytes", null);
         }
+    }
+
+    /**
+     * Jackson decodes some ill-formed UTF-8 (overlong forms such as {@code C0 AF} for '/', encoded surrogates, code
+     * points above U+10FFFF) instead of rejecting it, so the bytes are checked against RFC 3629 first.
+     */
+    private static void checkUtf8(byte[] bytes) throws JsonRpcException {
+        int i = 0;
+        int n = bytes.length;
+        while (i < n) {
+            int b = bytes[i] & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int length;
+            int min = 0x80; // allowed range of the second byte
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                length = 2;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                length = 3;
+                if (b == 0xE0) {
+                    min = 0xA0; // no overlong forms
+                } else if (b == 0xED) {
+                    max = 0x9F; // no UTF-16 surrogates
+                }
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                length = 4;
+                if (b == 0xF0) {
+                    min = 0x90; // no overlong forms
+                } else if (b == 0xF4) {
+                    max = 0x8F; // nothing above U+10FFFF
+                }
+            } else {
+                throw invalidUtf8(i);
+            }
+            if (i + length > n) {
+                throw invalidUtf8(i);
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                throw invalidUtf8(i);
+            }
+            for (int k = 2; k < length; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    throw invalidUtf8(i);
+                }
+            }
+            i += length;
+        }
+    }
+
+    private static JsonRpcException invalidUtf8(int offset) {
+        return new JsonRpcException(JsonRpcErrors.PARSE_ERROR, "Parse error: invalid UTF-8 at byte " + offset, null);
     }
 
     private JsonRpcFrame readBatch(JsonParser parser, byte[] bytes) throws IOException, JsonRpcException {

@@ -191,11 +191,6 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 invalid = b.invalid();
             }
         }
-        if (batch && version != null && !ProtocolVersions.allowsBatches(version)) {
-            writeJson(ctx, HttpResponseStatus.BAD_REQUEST, JsonRpcMessages.error(null, JsonRpcErrors.INVALID_REQUEST,
-                    "Invalid Request: JSON-RPC batches are not part of protocol " + version).raw(), null);
-            return;
-        }
         boolean initializing = messages.stream().anyMatch(m -> m instanceof JsonRpcMessage.Request r
                 && McpMethods.INITIALIZE.equals(r.method()));
         String sessionHeader = request.headers().get(SESSION_HEADER);
@@ -217,9 +212,17 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         RelaySession session = sessionFor(ctx, request, server);
-        if (session != null) {
-            dispatch(ctx, session, messages, invalid, batch, acceptsSse, acceptsJson);
+        if (session == null) {
+            return;
         }
+        // Batches exist only in 2025-03-26: judge by the header, else by what the session negotiated.
+        String effective = version != null ? version : session.protocolVersion();
+        if (batch && effective != null && !ProtocolVersions.allowsBatches(effective)) {
+            writeJson(ctx, HttpResponseStatus.BAD_REQUEST, JsonRpcMessages.error(null, JsonRpcErrors.INVALID_REQUEST,
+                    "Invalid Request: JSON-RPC batches are not part of protocol " + effective).raw(), null);
+            return;
+        }
+        dispatch(ctx, session, messages, invalid, batch, acceptsSse, acceptsJson);
     }
 
     private void failOpen(ChannelHandlerContext ctx, JsonRpcMessage.Request init, Throwable error) {

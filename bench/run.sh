@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Airlock relay benchmark: the one command.
+#
+#   bash bench/run.sh                          full run, about 4 minutes on 2 cores
+#   bash bench/run.sh --quick                  short run (about 30-60 s), rough figures
+#   bash bench/run.sh --scenario http-airlock  one scenario (comma-separated list allowed; --list shows them)
+#
+# Ensures the build (airlock-proxy and this module) and the Node test packages (scripts/setup-test-deps.sh),
+# runs io.airlock.bench.RelayBenchmark, and writes the markdown report to bench/results/latest.md and stdout.
+# Other arguments go to the harness (--help). Logs of every process: bench/target/bench-logs/.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+. "$root/scripts/java-home.sh"
+
+for a in "$@"; do
+  case "$a" in
+    -h | --help)
+      sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      echo
+      ;;
+  esac
+done
+
+# 1. Node 22 + supergateway + mcp-proxy. The OS tools that script also checks (bwrap, shfmt, tmux) are not needed
+#    here, so apt is skipped unless AIRLOCK_SKIP_APT says otherwise. Without Node the peers are reported as failed.
+if ! AIRLOCK_SKIP_APT="${AIRLOCK_SKIP_APT:-1}" "$root/scripts/setup-test-deps.sh" >&2; then
+  echo "bench: WARNING: scripts/setup-test-deps.sh failed; the peer scenarios will report why they cannot run" >&2
+fi
+env_file="$root/it-tests/node/.runtime/env"
+if [ -f "$env_file" ]; then
+  AIRLOCK_NODE="$(sed -n 's/^AIRLOCK_NODE=//p' "$env_file")"
+  AIRLOCK_NODE_MODULES="$(sed -n 's/^AIRLOCK_NODE_MODULES=//p' "$env_file")"
+  export AIRLOCK_NODE AIRLOCK_NODE_MODULES
+fi
+
+# 2. Build: the proxy and what it needs into the local repository, then this module (with its classpath file).
+echo "bench: building airlock-proxy and airlock-bench..." >&2
+./mvnw -q -B ${BENCH_MAVEN_ARGS:-} install -DskipTests -pl proxy -am >&2
+./mvnw -q -B ${BENCH_MAVEN_ARGS:-} -f bench/pom.xml package -DskipTests >&2
+cp="$root/bench/target/classes:$(cat "$root/bench/target/bench.classpath")"
+
+# 3. Run. The harness itself is the load client; Airlock, the echo servers and the peers are child processes.
+mkdir -p "$root/bench/results"
+exec "$JAVA_HOME/bin/java" -Xms256m -Xmx1g -cp "$cp" io.airlock.bench.RelayBenchmark \
+  --out "$root/bench/results/latest.md" --logs "$root/bench/target/bench-logs" "$@"

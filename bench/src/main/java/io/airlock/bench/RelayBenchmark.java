@@ -1,0 +1,635 @@
+package io.airlock.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.airlock.bench.LoadClient.Conn;
+import io.airlock.bench.LoadClient.Session;
+import io.airlock.bench.LoadClient.Target;
+import io.airlock.bench.Procs.Managed;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+/**
+ * Relay benchmark: the same load client against an echo MCP server directly (stdio and HTTP), through Airlock, and
+ * through two peer gateways (supergateway, mcp-proxy). For every scenario: warm-up, then latency at a fixed open-loop
+ * rate, then throughput at saturation. Prints a markdown report; asserts nothing. Run it with {@code bench/run.sh}.
+ */
+public final class RelayBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** All scenarios, in run order. */
+    static final List<String> ALL = List.of("stdio-direct", "stdio-airlock", "http-direct", "http-airlock",
+            "supergateway", "mcp-proxy");
+
+    static final Map<String, String> PATHS = Map.of(
+            "stdio-direct", "client → EchoServer --stdio (pipe)",
+            "stdio-airlock", "client → Airlock (HTTP) → EchoServer --stdio",
+            "http-direct", "client → EchoServer --http",
+            "http-airlock", "client → Airlock (HTTP) → EchoServer --http",
+            "supergateway", "client → supergateway 4.0.0 (stateful) → EchoServer --stdio",
+            "mcp-proxy", "client → mcp-proxy 6.7.19 → EchoServer --stdio");
+
+    /** The matching direct baseline for "added latency". */
+    static final Map<String, String> BASELINE = Map.of(
+            "stdio-airlock", "stdio-direct",
+            "http-airlock", "http-direct",
+            "supergateway", "stdio-direct",
+            "mcp-proxy", "stdio-direct");
+
+    record Options(boolean quick, List<String> scenarios, Path out, Path logs, String node, Path nodeModules,
+                   int rate, double warmupSeconds, int warmupCalls, double latencySeconds, double throughputSeconds,
+                   int latencyConns, int sessions, int workers) {}
+
+    /** What one phase measured. */
+    record Phase(long calls, long errors, String firstError, long elapsedNanos, long[] sortedLatencies,
+                 long lateSends) {
+
+        double callsPerSecond() {
+            return elapsedNanos == 0 ? 0 : calls * 1e9 / elapsedNanos;
+        }
+
+        /** Nearest-rank percentile in milliseconds, NaN when empty. */
+        double pctMs(double p) {
+            if (sortedLatencies.length == 0) {
+                return Double.NaN;
+            }
+            int rank = (int) Math.ceil(p / 100.0 * sortedLatencies.length);
+            return sortedLatencies[Math.max(0, Math.min(sortedLatencies.length - 1, rank - 1))] / 1e6;
+        }
+
+        double maxMs() {
+            return sortedLatencies.length == 0 ? Double.NaN : sortedLatencies[sortedLatencies.length - 1] / 1e6;
+        }
+    }
+
+    /** One scenario's outcome; {@code failure} non-null when it could not be measured. */
+    record Result(String name, Phase latency, Phase throughput, double clientCpuUs, double gatewayCpuUs,
+                  double serverCpuUs, String failure, List<String> notes) {}
+
+    /** A running deployment of one scenario. */
+    static final class Deployment implements AutoCloseable {
+        Target target;
+        final List<Managed> processes = new ArrayList<>();
+        final List<Process> stdioChildren = new CopyOnWriteArrayList<>();
+        Managed gateway;
+        Managed httpServer;
+        final List<String> notes = new ArrayList<>();
+
+        List<ProcessHandle> gatewayHandles() {
+            return gateway == null ? List.of() : List.of(gateway.process.toHandle());
+        }
+
+        List<ProcessHandle> serverHandles() {
+            List<ProcessHandle> handles = new ArrayList<>();
+            if (httpServer != null) {
+                handles.add(httpServer.process.toHandle());
+            }
+            stdioChildren.forEach(p -> handles.add(p.toHandle()));
+            if (gateway != null && httpServer == null) {
+                handles.addAll(gateway.process.toHandle().descendants().toList());
+            }
+            return handles;
+        }
+
+        @Override
+        public void close() {
+            for (Process p : stdioChildren) {
+                Procs.stop(p.toHandle());
+            }
+            for (int i = processes.size() - 1; i >= 0; i--) {
+                processes.get(i).close();
+            }
+        }
+    }
+
+    private final Options options;
+    private final String java;
+    private final String classpath;
+    private final Map<String, Result> results = new LinkedHashMap<>();
+    private final List<Managed> everything = new CopyOnWriteArrayList<>();
+
+    RelayBenchmark(Options options) {
+        this.options = options;
+        this.java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        this.classpath = System.getProperty("java.class.path");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = parse(args);
+        RelayBenchmark bench = new RelayBenchmark(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll, "bench-cleanup"));
+        String report = bench.run();
+        System.out.println(report);
+        if (options.out() != null) {
+            Files.createDirectories(options.out().toAbsolutePath().getParent());
+            Files.writeString(options.out(), report, StandardCharsets.UTF_8);
+            System.err.println("bench: wrote " + options.out());
+        }
+        System.exit(0);
+    }
+
+    private void stopAll() {
+        for (Managed m : everything) {
+            m.close();
+        }
+    }
+
+    String run() throws Exception {
+        long start = System.nanoTime();
+        Files.createDirectories(options.logs());
+        for (String name : options.scenarios()) {
+            log("=== " + name + ": " + PATHS.get(name));
+            Result result;
+            try {
+                result = runScenario(name);
+            } catch (Exception e) {
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                log(name + " FAILED: " + why);
+                result = new Result(name, null, null, 0, 0, 0, why, List.of());
+            }
+            results.put(name, result);
+        }
+        log(String.format(Locale.ROOT, "done in %.0f s", (System.nanoTime() - start) / 1e9));
+        return Report.markdown(this);
+    }
+
+    // ---- scenarios ----
+
+    private Result runScenario(String name) throws Exception {
+        try (Deployment d = deploy(name)) {
+            List<Session> sessions = new ArrayList<>();
+            List<Conn> throughputConns = new ArrayList<>();
+            List<Conn> latencyConns = new ArrayList<>();
+            try {
+                for (int i = 0; i < options.sessions(); i++) {
+                    sessions.add(d.target.open());
+                }
+                for (int i = 0; i < options.workers(); i++) {
+                    throughputConns.add(sessions.get(i % sessions.size()).connect());
+                }
+                for (int i = 0; i < options.latencyConns(); i++) {
+                    latencyConns.add(sessions.getFirst().connect());
+                }
+                // Warm-up: saturation on all conns, then a few calls on each latency conn.
+                Phase warm = closedLoop(throughputConns, seconds(options.warmupSeconds()), options.warmupCalls(),
+                        false);
+                Phase warmLat = closedLoop(latencyConns, 0, 100L * latencyConns.size(), false);
+                log(String.format(Locale.ROOT, "  warm-up: %d calls (%.0f calls/s), %d errors", warm.calls()
+                        + warmLat.calls(), warm.callsPerSecond(), warm.errors() + warmLat.errors()));
+                if (warm.calls() == 0) {
+                    throw new IOException("no call succeeded in the warm-up: " + warm.firstError());
+                }
+                Phase latency = openLoop(latencyConns, options.rate(), options.latencySeconds());
+                log(String.format(Locale.ROOT, "  latency @%d/s: p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms"
+                                + " (%d calls, %d errors)", options.rate(), latency.pctMs(50), latency.pctMs(99),
+                        latency.pctMs(99.9), latency.maxMs(), latency.calls(), latency.errors()));
+                List<ProcessHandle> gw = d.gatewayHandles();
+                List<ProcessHandle> servers = d.serverHandles();
+                ProcessHandle self = ProcessHandle.current();
+                long c0 = Procs.cpuNanos(List.of(self));
+                long g0 = Procs.cpuNanos(gw);
+                long s0 = Procs.cpuNanos(servers);
+                Phase thr = closedLoop(throughputConns, seconds(options.throughputSeconds()), 0, true);
+                long c1 = Procs.cpuNanos(List.of(self));
+                long g1 = Procs.cpuNanos(gw);
+                long s1 = Procs.cpuNanos(servers);
+                double per = Math.max(1, thr.calls());
+                log(String.format(Locale.ROOT, "  throughput (%d workers, %d sessions): %.0f calls/s, p50 %.3f ms,"
+                                + " %d errors", options.workers(), sessions.size(), thr.callsPerSecond(),
+                        thr.pctMs(50), thr.errors()));
+                List<String> notes = new ArrayList<>(d.notes);
+                notes.addAll(logFindings(d));
+                return new Result(name, latency, thr, (c1 - c0) / per / 1e3, gw.isEmpty() ? Double.NaN
+                        : (g1 - g0) / per / 1e3, (s1 - s0) / per / 1e3, null, notes);
+            } finally {
+                latencyConns.forEach(Conn::close);
+                throughputConns.forEach(Conn::close);
+                sessions.forEach(Session::close);
+            }
+        }
+    }
+
+    private Deployment deploy(String name) throws Exception {
+        Deployment d = new Deployment();
+        try {
+            Path logs = options.logs();
+            switch (name) {
+                case "stdio-direct" -> d.target = new LoadClient.StdioTarget(echoStdioCommand(),
+                        logs.resolve(name + "-echo.log"), d.stdioChildren);
+                case "http-direct" -> {
+                    int port = startEchoHttp(d, name);
+                    d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp");
+                }
+                case "stdio-airlock" -> {
+                    Map<String, Object> server = new LinkedHashMap<>();
+                    List<String> cmd = echoStdioCommand();
+                    server.put("command", cmd.getFirst());
+                    server.put("args", cmd.subList(1, cmd.size()));
+                    int port = startAirlock(d, name, server);
+                    d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp/echo");
+                }
+                case "http-airlock" -> {
+                    int echoPort = startEchoHttp(d, name);
+                    int port = startAirlock(d, name, Map.of("url", "http://127.0.0.1:" + echoPort + "/mcp"));
+                    d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp/echo");
+                }
+                case "supergateway" -> {
+                    Path entry = nodeModule("supergateway", "dist/index.js");
+                    int port = Procs.freePort();
+                    String stdio = String.join(" ", echoStdioCommand().stream().map(Procs::shellQuote).toList());
+                    // No host option: supergateway listens on all interfaces (this machine is loopback-only).
+                    List<String> cmd = List.of(options.node(), entry.toString(), "--stdio", stdio,
+                            "--outputTransport", "streamableHttp", "--stateful", "--port", String.valueOf(port),
+                            "--logLevel", "none");
+                    d.gateway = start(d, "supergateway", cmd, logs.resolve(name + ".log"), Map.of());
+                    d.gateway.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
+                    d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp");
+                    d.notes.add("supergateway: --stateful --logLevel none; binds all interfaces (no host option);"
+                            + " one child per session");
+                }
+                case "mcp-proxy" -> {
+                    Path entry = nodeModule("mcp-proxy", "dist/bin/mcp-proxy.mjs");
+                    int port = Procs.freePort();
+                    List<String> cmd = new ArrayList<>(List.of(options.node(), entry.toString(), "--host",
+                            "127.0.0.1", "--port", String.valueOf(port), "--server", "stream", "--"));
+                    cmd.addAll(echoStdioCommand());
+                    d.gateway = start(d, "mcp-proxy", cmd, logs.resolve(name + ".log"), Map.of());
+                    d.gateway.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
+                    d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp");
+                    d.notes.add("mcp-proxy: defaults (event store on); all sessions share one stdio child");
+                }
+                default -> throw new IllegalArgumentException("unknown scenario " + name);
+            }
+            return d;
+        } catch (Exception e) {
+            d.close();
+            throw e;
+        }
+    }
+
+    private Managed start(Deployment d, String what, List<String> cmd, Path log, Map<String, String> env)
+            throws IOException {
+        Managed m = Managed.start(what, cmd, log, env);
+        d.processes.add(m);
+        everything.add(m);
+        return m;
+    }
+
+    private int startEchoHttp(Deployment d, String scenario) throws Exception {
+        List<String> cmd = new ArrayList<>(echoJvm());
+        cmd.addAll(List.of(EchoServer.class.getName(), "--http", "0"));
+        d.httpServer = start(d, "echo server", cmd, options.logs().resolve(scenario + "-echo.log"), Map.of());
+        return Integer.parseInt(d.httpServer.awaitLog(Pattern.compile("echo-server listening on [^:]+:(\\d+)"),
+                Duration.ofSeconds(30)));
+    }
+
+    private int startAirlock(Deployment d, String scenario, Map<String, Object> server) throws Exception {
+        Path config = options.logs().resolve(scenario + "-airlock.yaml");
+        String yaml = "# generated by the relay benchmark\nlisten: 127.0.0.1:0\nservers:\n  echo: "
+                + JSON.writeValueAsString(server) + "\n";
+        Files.writeString(config, yaml, StandardCharsets.UTF_8);
+        // As ./airlock runs it: default JVM settings plus native access for Netty's epoll transport.
+        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+                "io.airlock.proxy.cli.AirlockCli", "serve", "-c", config.toString());
+        d.gateway = start(d, "airlock", cmd, options.logs().resolve(scenario + "-airlock.log"), Map.of());
+        return Integer.parseInt(d.gateway.awaitLog(Pattern.compile("Airlock listening on http://[^\\s]*:(\\d+)"),
+                Duration.ofSeconds(60)));
+    }
+
+    /** The echo server JVM: small heap, serial GC (one more JVM per session must fit 2 cores). */
+    private List<String> echoJvm() {
+        return List.of(java, "-XX:+UseSerialGC", "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=4", "-cp", classpath);
+    }
+
+    private List<String> echoStdioCommand() {
+        List<String> cmd = new ArrayList<>(echoJvm());
+        cmd.addAll(List.of(EchoServer.class.getName(), "--stdio"));
+        return cmd;
+    }
+
+    private Path nodeModule(String pkg, String file) throws IOException {
+        if (options.node() == null || options.nodeModules() == null) {
+            throw new IOException("no Node runtime configured (AIRLOCK_NODE / AIRLOCK_NODE_MODULES unset; run "
+                    + "scripts/setup-test-deps.sh)");
+        }
+        Path p = options.nodeModules().resolve(pkg).resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw new IOException(pkg + " is not installed (" + p + " missing; run scripts/setup-test-deps.sh)");
+        }
+        return p;
+    }
+
+    /** WARN/ERROR lines in the gateway's log (Airlock, peers) and the echo servers' logs. */
+    private List<String> logFindings(Deployment d) {
+        List<String> notes = new ArrayList<>();
+        List<Managed> logged = new ArrayList<>(d.processes);
+        for (Managed m : logged) {
+            try {
+                List<String> lines = Files.readAllLines(m.log, StandardCharsets.UTF_8);
+                List<String> bad = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                        || l.contains("Exception") || l.toLowerCase(Locale.ROOT).contains("error")).toList();
+                if (!bad.isEmpty()) {
+                    notes.add(m.name + " log: " + bad.size() + " warning/error line(s), first: "
+                            + abbreviate(bad.getFirst(), 240) + " (" + m.log + ")");
+                }
+            } catch (IOException e) {
+                // no log
+            }
+        }
+        return notes;
+    }
+
+    // ---- load phases ----
+
+    /**
+     * Closed loop: every conn on its own thread, call after call, until {@code durationNanos} has passed and at
+     * least {@code minCalls} calls succeeded (warm-up), or at most 4x the duration + 60 s.
+     */
+    static Phase closedLoop(List<Conn> conns, long durationNanos, long minCalls, boolean record)
+            throws InterruptedException {
+        int n = conns.size();
+        AtomicLong total = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        long[][] lat = new long[n][];
+        int[] counts = new int[n];
+        CountDownLatch ready = new CountDownLatch(n);
+        CountDownLatch go = new CountDownLatch(1);
+        long[] finished = new long[n];
+        long[] startAt = new long[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            Conn conn = conns.get(w);
+            threads.add(Thread.ofPlatform().name("load-" + w).start(() -> {
+                long[] mine = new long[record ? 1 << 16 : 0];
+                int count = 0;
+                ready.countDown();
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long deadline = startAt[0] + durationNanos;
+                long hardDeadline = startAt[0] + 4 * durationNanos + 60_000_000_000L;
+                int consecutiveErrors = 0;
+                while (true) {
+                    long now = System.nanoTime();
+                    if (now >= hardDeadline || (now >= deadline && total.get() >= minCalls)) {
+                        break;
+                    }
+                    try {
+                        conn.call();
+                        long end = System.nanoTime();
+                        total.incrementAndGet();
+                        consecutiveErrors = 0;
+                        if (record) {
+                            if (count == mine.length) {
+                                mine = Arrays.copyOf(mine, mine.length * 2);
+                            }
+                            mine[count++] = end - now;
+                        }
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.getMessage());
+                        if (++consecutiveErrors >= 50) {
+                            break; // the target is gone; do not spin
+                        }
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+                finished[worker] = System.nanoTime();
+                lat[worker] = mine;
+                counts[worker] = count;
+            }));
+        }
+        ready.await();
+        startAt[0] = System.nanoTime();
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        long end = Arrays.stream(finished).max().orElse(startAt[0]);
+        return new Phase(total.get(), errors.get(), firstError.get(), end - startAt[0], merge(lat, counts), 0);
+    }
+
+    /**
+     * Open loop at {@code rate} calls/s for {@code seconds}: call i is due at t0 + i/rate and is made by conn
+     * i mod k, so each conn has k/rate seconds per call. Latency runs from the actual send; when a conn is still busy
+     * with its previous call at the due time, from the due time (no coordinated omission).
+     */
+    static Phase openLoop(List<Conn> conns, int rate, double seconds) throws InterruptedException {
+        int k = conns.size();
+        int total = (int) Math.round(rate * seconds);
+        long interval = 1_000_000_000L / rate;
+        long t0 = System.nanoTime() + 50_000_000L;
+        long[][] lat = new long[k][];
+        int[] counts = new int[k];
+        AtomicLong errors = new AtomicLong();
+        AtomicLong late = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        long[] finished = new long[k];
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < k; w++) {
+            int worker = w;
+            Conn conn = conns.get(w);
+            threads.add(Thread.ofPlatform().name("paced-" + w).start(() -> {
+                long[] mine = new long[total / k + 1];
+                int count = 0;
+                for (int i = worker; i < total; i += k) {
+                    long due = t0 + i * interval;
+                    long now = System.nanoTime();
+                    long from;
+                    if (now > due) {
+                        from = due; // still busy with the previous call: count the wait
+                        if (now - due > 1_000_000) {
+                            late.incrementAndGet();
+                        }
+                    } else {
+                        while ((now = System.nanoTime()) < due) {
+                            LockSupport.parkNanos(due - now);
+                        }
+                        from = now;
+                    }
+                    try {
+                        conn.call();
+                        mine[count++] = System.nanoTime() - from;
+                    } catch (IOException e) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.getMessage());
+                    }
+                }
+                finished[worker] = System.nanoTime();
+                lat[worker] = mine;
+                counts[worker] = count;
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long end = Arrays.stream(finished).max().orElse(t0);
+        long[] merged = merge(lat, counts);
+        return new Phase(merged.length, errors.get(), firstError.get(), end - t0, merged, late.get());
+    }
+
+    private static long[] merge(long[][] parts, int[] counts) {
+        int size = 0;
+        for (int c : counts) {
+            size += c;
+        }
+        long[] all = new long[size];
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null) {
+                System.arraycopy(parts[i], 0, all, at, counts[i]);
+                at += counts[i];
+            }
+        }
+        Arrays.sort(all);
+        return all;
+    }
+
+    // ---- options ----
+
+    static Options parse(String[] args) {
+        boolean quick = false;
+        Set<String> scenarios = new LinkedHashSet<>();
+        Path out = null;
+        Path logs = Path.of("bench", "target", "bench-logs");
+        String node = System.getenv("AIRLOCK_NODE");
+        String nodeModules = System.getenv("AIRLOCK_NODE_MODULES");
+        Integer rate = null;
+        Double warmup = null;
+        Double latency = null;
+        Double throughput = null;
+        int latencyConns = 4;
+        int sessions = 4;
+        int workers = 16;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> quick = true;
+                case "--scenario" -> {
+                    for (String s : value(args, ++i, a).split(",")) {
+                        if (!s.isBlank()) {
+                            scenarios.add(s.trim());
+                        }
+                    }
+                }
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--logs" -> logs = Path.of(value(args, ++i, a));
+                case "--node" -> node = value(args, ++i, a);
+                case "--node-modules" -> nodeModules = value(args, ++i, a);
+                case "--rate" -> rate = Integer.parseInt(value(args, ++i, a));
+                case "--warmup-seconds" -> warmup = Double.parseDouble(value(args, ++i, a));
+                case "--latency-seconds" -> latency = Double.parseDouble(value(args, ++i, a));
+                case "--throughput-seconds" -> throughput = Double.parseDouble(value(args, ++i, a));
+                case "--latency-conns" -> latencyConns = Integer.parseInt(value(args, ++i, a));
+                case "--sessions" -> sessions = Integer.parseInt(value(args, ++i, a));
+                case "--workers" -> workers = Integer.parseInt(value(args, ++i, a));
+                case "--list" -> {
+                    ALL.forEach(s -> System.out.println(s + "\t" + PATHS.get(s)));
+                    System.exit(0);
+                }
+                case "-h", "--help" -> {
+                    System.out.println(USAGE);
+                    System.exit(0);
+                }
+                default -> usage("unknown argument: " + a);
+            }
+        }
+        for (String s : scenarios) {
+            if (!ALL.contains(s)) {
+                usage("unknown scenario '" + s + "' (scenarios: " + String.join(", ", ALL) + ")");
+            }
+        }
+        List<String> chosen = scenarios.isEmpty() ? ALL : ALL.stream().filter(scenarios::contains).toList();
+        if (latencyConns < 1 || sessions < 1 || workers < 1) {
+            usage("--latency-conns, --sessions and --workers must be at least 1");
+        }
+        return new Options(quick, chosen, out, logs.toAbsolutePath(), blankToNull(node),
+                blankToNull(nodeModules) == null ? null : Path.of(nodeModules),
+                rate != null ? rate : 500,
+                warmup != null ? warmup : quick ? 1 : 3,
+                quick ? 1_000 : 3_000,
+                latency != null ? latency : quick ? 2 : 10,
+                throughput != null ? throughput : quick ? 2 : 10,
+                latencyConns, sessions, workers);
+    }
+
+    static final String USAGE = """
+            usage: RelayBenchmark [--quick] [--scenario NAME[,NAME...]] [--out FILE] [--list]
+                                  [--rate N] [--warmup-seconds S] [--latency-seconds S] [--throughput-seconds S]
+                                  [--latency-conns N] [--sessions N] [--workers N] [--logs DIR]
+                                  [--node PATH] [--node-modules DIR]
+            Scenarios: %s
+            Defaults: 500 calls/s for 10 s on 4 conns of one session; 16 workers over 4 sessions for 10 s;
+            3 s warm-up (at least 3000 calls). --quick: 1 s, 2 s, 2 s.
+            Node and its packages come from AIRLOCK_NODE / AIRLOCK_NODE_MODULES (scripts/setup-test-deps.sh).
+            """.formatted(String.join(", ", ALL));
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            usage(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void usage(String problem) {
+        System.err.println("bench: " + problem);
+        System.err.println(USAGE);
+        System.exit(2);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static long seconds(double s) {
+        return (long) (s * 1e9);
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+
+    static void log(String line) {
+        System.err.println("bench: " + line);
+    }
+
+    Options options() {
+        return options;
+    }
+
+    Map<String, Result> results() {
+        return results;
+    }
+
+    String javaCommand() {
+        return java;
+    }
+
+    static String now() {
+        return ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+}
