@@ -32,6 +32,17 @@ public record Glob(String pattern, Pattern regex) {
         return regex.matcher(name).matches();
     }
 
+    /** Globs are equal when their patterns are: {@link Pattern} itself has identity equality. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Glob other && pattern.equals(other.pattern);
+    }
+
+    @Override
+    public int hashCode() {
+        return pattern.hashCode();
+    }
+
     @Override
     public String toString() {
         return pattern;

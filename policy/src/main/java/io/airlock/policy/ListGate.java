@@ -59,12 +59,16 @@ public final class ListGate implements Gate {
                     "Do not retry this " + noun + "; use another way that the operator allows, or ask the user.",
                     prefix + ".deny[" + denied + "]");
         }
-        if (!names.admits(request.target())) {
+        if (names.allow().isEmpty()) {
+            return new Allow(prefix + ".default");
+        }
+        Glob admitted = names.admitting(request.target());
+        if (admitted == null) {
             return new Deny(noun + " '" + request.target() + "' on server '" + request.server()
                     + "' is not on the gateway's allowlist",
                     "Allowed " + kind + ": " + names.allow() + ".", prefix + ".allow");
         }
-        return new Allow(names.allow().isEmpty() ? prefix + ".default" : prefix + ".allow");
+        return new Allow(prefix + ".allow[" + admitted + "]");
     }
 
     @Override

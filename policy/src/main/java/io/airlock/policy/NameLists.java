@@ -30,14 +30,16 @@ public record NameLists(List<Glob> allow, List<Glob> deny) {
 
     /** Whether the allowlist admits {@code name} (an empty allowlist admits everything). */
     boolean admits(String name) {
-        if (allow.isEmpty()) {
-            return true;
-        }
+        return allow.isEmpty() || admitting(name) != null;
+    }
+
+    /** The allow entry matching {@code name}, or null (also when the allowlist is empty). */
+    Glob admitting(String name) {
         for (Glob glob : allow) {
             if (glob.matches(name)) {
-                return true;
+                return glob;
             }
         }
-        return false;
+        return null;
     }
 }

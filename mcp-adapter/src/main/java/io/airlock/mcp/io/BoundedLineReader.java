@@ -31,6 +31,9 @@ public final class BoundedLineReader {
                 position = 0;
                 if (limit <= 0) {
                     limit = 0;
+                    if (length > maxLineBytes) {
+                        throw new LineTooLongException(maxLineBytes);
+                    }
                     return length == 0 ? null : Arrays.copyOf(line, length);
                 }
             }
@@ -39,7 +42,8 @@ public final class BoundedLineReader {
                 position++;
             }
             int chunk = position - start;
-            if (length + chunk > maxLineBytes) {
+            // One byte of slack for the CR of a CRLF terminator: the bound is on the line, not its terminator.
+            if ((long) length + chunk > (long) maxLineBytes + 1) {
                 throw new LineTooLongException(maxLineBytes);
             }
             if (length + chunk > line.length) {
@@ -51,6 +55,9 @@ public final class BoundedLineReader {
                 position++;
                 if (length > 0 && line[length - 1] == '\r') {
                     length--;
+                }
+                if (length > maxLineBytes) {
+                    throw new LineTooLongException(maxLineBytes);
                 }
                 return Arrays.copyOf(line, length);
             }

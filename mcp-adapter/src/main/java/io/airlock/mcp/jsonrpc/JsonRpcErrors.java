@@ -14,6 +14,10 @@ public final class JsonRpcErrors {
     public static final int OVERLOADED = -32001;
     /** 2026-07-28: an {@code Mcp-Method} / {@code Mcp-Name} header disagrees with the body. */
     public static final int HEADER_MISMATCH = -32020;
+    /** 2026-07-28: the request needs a client capability the client did not declare. */
+    public static final int MISSING_CLIENT_CAPABILITY = -32021;
+    /** 2026-07-28: the protocol version is not supported; {@code data} lists the supported ones. */
+    public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     private JsonRpcErrors() {}
 }

@@ -25,6 +25,18 @@ public final class JsonRpcMessages {
         return new JsonRpcMessage.Response(id, null, error, tree, bytes(tree));
     }
 
+    /** A JSON-RPC error response with {@code data}. */
+    public static JsonRpcMessage.Response error(JsonRpcId id, int code, String message, JsonNode data) {
+        if (data == null) {
+            return error(id, code, message);
+        }
+        ObjectNode error = NODES.objectNode().put("code", code).put("message", message);
+        error.set("data", data);
+        ObjectNode tree = envelope(id);
+        tree.set("error", error);
+        return new JsonRpcMessage.Response(id, null, error, tree, bytes(tree));
+    }
+
     /**
      * A successful {@code tools/call} response whose result is a tool error: MCP wants refusals the model can read and
      * act on, not protocol errors.

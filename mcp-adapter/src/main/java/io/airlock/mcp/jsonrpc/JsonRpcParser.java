@@ -100,6 +100,71 @@ public final class JsonRpcParser {
         }
     }
 
+    /**
+     * The message with its top-level {@code id} replaced by {@code newId}, every other byte unchanged. Used where
+     * Airlock multiplexes several clients onto one upstream and must keep their ids apart.
+     */
+    public JsonRpcMessage withId(JsonRpcMessage message, JsonRpcId newId) {
+        byte[] raw = message.raw();
+        try (JsonParser parser = mapper.createParser(raw)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not an object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                parser.nextToken();
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                parser.finishToken(); // strings are parsed lazily: read to the end of the token
+                if ("id".equals(name)) {
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    byte[] id = mapper.writeValueAsBytes(newId.node());
+                    byte[] out = new byte[raw.length - (end - start) + id.length];
+                    System.arraycopy(raw, 0, out, 0, start);
+                    System.arraycopy(id, 0, out, start, id.length);
+                    System.arraycopy(raw, end, out, start + id.length, raw.length - end);
+                    return parseMessage(out);
+                }
+            }
+        } catch (IOException | JsonRpcException e) {
+            throw new IllegalArgumentException("cannot replace the id: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("message has no id");
+    }
+
+    /**
+     * The response with {@code "name": value} added as the first member of its {@code result} object, every other
+     * byte unchanged. Used to present a legacy server's results in a newer protocol's shape.
+     */
+    public JsonRpcMessage.Response withResultField(JsonRpcMessage.Response response, String name, JsonNode value) {
+        if (response.result() == null || !response.result().isObject() || response.result().has(name)) {
+            return response;
+        }
+        byte[] raw = response.raw();
+        try (JsonParser parser = mapper.createParser(raw)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("result".equals(field)) {
+                    int brace = (int) parser.currentTokenLocation().getByteOffset();
+                    boolean empty = response.result().isEmpty();
+                    byte[] member = (mapper.writeValueAsString(name) + ":" + mapper.writeValueAsString(value)
+                            + (empty ? "" : ",")).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] out = new byte[raw.length + member.length];
+                    System.arraycopy(raw, 0, out, 0, brace + 1);
+                    System.arraycopy(member, 0, out, brace + 1, member.length);
+                    System.arraycopy(raw, brace + 1, out, brace + 1 + member.length, raw.length - brace - 1);
+                    return (JsonRpcMessage.Response) parseMessage(out);
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException | JsonRpcException e) {
+            throw new IllegalArgumentException("cannot add to the result: " + e.getMessage(), e);
+        }
+        return response;
+    }
+
     private void checkSize(byte[] bytes) throws JsonRpcException {
         if (bytes.length > limits.maxFrameBytes()) {
             throw new JsonRpcException(JsonRpcErrors.INVALID_REQUEST, "Invalid Request: frame of " + bytes.length

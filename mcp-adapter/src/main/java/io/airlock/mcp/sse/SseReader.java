@@ -32,6 +32,7 @@ public final class SseReader {
         String id = null;
         Integer retry = null;
         StringBuilder data = null;
+        long dataBytes = 0; // UTF-8 bytes of the joined data, the bound's unit (chars would undercount)
         while (true) {
             byte[] raw = lines.readLine();
             if (raw == null) {
@@ -54,18 +55,21 @@ public final class SseReader {
             int colon = line.indexOf(':');
             String field = colon < 0 ? line : line.substring(0, colon);
             String value = colon < 0 ? "" : line.substring(colon + 1);
-            if (value.startsWith(" ")) {
+            boolean space = value.startsWith(" ");
+            if (space) {
                 value = value.substring(1);
             }
             switch (field) {
                 case "event" -> event = value;
                 case "data" -> {
+                    // "data" is ASCII, so the colon's char index is also its byte index in the raw line.
+                    dataBytes += (data == null ? 0 : 1) + (colon < 0 ? 0 : raw.length - colon - 1 - (space ? 1 : 0));
                     if (data == null) {
                         data = new StringBuilder(value);
                     } else {
                         data.append('\n').append(value);
                     }
-                    if (data.length() > maxEventBytes) {
+                    if (dataBytes > maxEventBytes) {
                         throw new IOException("SSE event exceeds " + maxEventBytes + " bytes");
                     }
                 }

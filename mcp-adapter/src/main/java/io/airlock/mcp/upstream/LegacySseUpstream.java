@@ -138,7 +138,7 @@ public final class LegacySseUpstream implements Upstream {
             SseEvent event;
             while ((event = events.next()) != null) {
                 if ("endpoint".equals(event.event())) {
-                    endpoint.complete(spec.url().resolve(event.data().strip()));
+                    endpoint.complete(endpointUri(event.data().strip()));
                 } else if (SseEvent.DEFAULT_TYPE.equals(event.type()) && !event.data().isBlank()) {
                     HttpUpstreamSupport.deliverFrame(event.data().getBytes(StandardCharsets.UTF_8), parser,
                             listener, null, name, log);
@@ -156,5 +156,33 @@ public final class LegacySseUpstream implements Upstream {
             listener.onClosed(reason);
         }
         close();
+    }
+
+    /**
+     * Resolves the {@code endpoint} event against the stream URL. The endpoint must stay on the stream's origin:
+     * the configured headers (often credentials) go with every POST, and the upstream does not get to send them
+     * elsewhere.
+     */
+    private URI endpointUri(String data) throws IOException {
+        URI target;
+        try {
+            target = spec.url().resolve(data);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid endpoint event '" + data + "': " + e.getMessage(), e);
+        }
+        URI base = spec.url();
+        if (!String.valueOf(base.getScheme()).equalsIgnoreCase(String.valueOf(target.getScheme()))
+                || !String.valueOf(base.getHost()).equalsIgnoreCase(String.valueOf(target.getHost()))
+                || port(base) != port(target)) {
+            throw new IOException("endpoint event names " + target + ", not on the origin of " + base);
+        }
+        return target;
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

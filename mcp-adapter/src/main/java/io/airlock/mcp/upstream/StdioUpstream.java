@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -49,6 +50,7 @@ public final class StdioUpstream implements Upstream {
     private final AtomicBoolean reportedClosed = new AtomicBoolean();
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private volatile Process process;
+    private volatile Thread stderrReader;
     private volatile UpstreamListener listener;
 
     public StdioUpstream(String name, UpstreamSpec.Stdio spec, JsonRpcParser parser) {
@@ -84,8 +86,9 @@ public final class StdioUpstream implements Upstream {
                     + e.getMessage(), e);
         }
         log.info("upstream '{}' started: {} (pid {})", name, spec.command(), process.pid());
+        // stderr first: the stdout reader joins it when the child exits, so it must be known by then
+        stderrReader = Thread.ofVirtual().name("upstream-" + name + "-stderr").start(this::stderrLoop);
         Thread.ofVirtual().name("upstream-" + name + "-stdout").start(this::readLoop);
-        Thread.ofVirtual().name("upstream-" + name + "-stderr").start(this::stderrLoop);
         Thread.ofVirtual().name("upstream-" + name + "-stdin").start(this::writeLoop);
     }
 
@@ -199,6 +202,12 @@ public final class StdioUpstream implements Upstream {
         try {
             if (!p.waitFor(2, TimeUnit.SECONDS)) {
                 return "upstream '" + name + "' closed its stdout";
+            }
+            // Stdout and stderr are separate pipes: let the stderr reader catch up, so the last lines (usually the
+            // reason for the exit) make it into the report. Bounded: a grandchild may hold stderr open.
+            Thread stderr = stderrReader;
+            if (stderr != null) {
+                stderr.join(Duration.ofSeconds(1));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

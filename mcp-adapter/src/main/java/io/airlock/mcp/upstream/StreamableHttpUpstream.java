@@ -2,7 +2,9 @@ package io.airlock.mcp.upstream;
 
 import static io.airlock.mcp.upstream.HttpUpstreamSupport.CLIENT;
 
+import io.airlock.mcp.McpHeaders;
 import io.airlock.mcp.McpMethods;
+import io.airlock.mcp.ProtocolVersions;
 import io.airlock.mcp.jsonrpc.JsonRpcException;
 import io.airlock.mcp.jsonrpc.JsonRpcId;
 import io.airlock.mcp.jsonrpc.JsonRpcMessage;
@@ -108,6 +110,14 @@ public final class StreamableHttpUpstream implements Upstream {
             if (session != null) {
                 builder.header("Mcp-Session-Id", session);
             }
+            if (ProtocolVersions.V2026_07_28.equals(protocolVersion)
+                    && message instanceof JsonRpcMessage.Request request) {
+                builder.header(McpHeaders.METHOD, request.method());
+                String mcpName = McpHeaders.nameOf(request);
+                if (mcpName != null) {
+                    builder.header(McpHeaders.NAME, McpHeaders.encode(mcpName));
+                }
+            }
             response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             HttpUpstreamSupport.failRequest(message, "upstream '" + name + "' is unreachable at " + spec.url()
@@ -126,6 +136,23 @@ public final class StreamableHttpUpstream implements Upstream {
                 HttpUpstreamSupport.failRequest(message, "upstream '" + name
                         + "' lost the session and could not open a new one", listener);
                 reportClosed("upstream '" + name + "' session expired and re-initialisation failed");
+            }
+            return;
+        }
+        if (status >= 400 && status < 500 && related != null && response.headers().firstValue("Content-Type")
+                .orElse("").startsWith("application/json")) {
+            // 2026-07-28 servers put some JSON-RPC errors in 4xx answers (-32601 in a 404, -32020 in a 400).
+            try {
+                byte[] body = HttpUpstreamSupport.readBounded(response.body(), parser.limits().maxFrameBytes());
+                JsonRpcMessage answer = parser.parseMessage(body);
+                if (answer instanceof JsonRpcMessage.Response r && related.equals(r.id())) {
+                    listener.onMessage(answer, related);
+                    return;
+                }
+                HttpUpstreamSupport.failRequest(message, "upstream '" + name + "' answered HTTP " + status, listener);
+            } catch (IOException | JsonRpcException e) {
+                HttpUpstreamSupport.failRequest(message, "upstream '" + name + "' answered HTTP " + status + ": "
+                        + e.getMessage(), listener);
             }
             return;
         }
