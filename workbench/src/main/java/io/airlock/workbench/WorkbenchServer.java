@@ -1,15 +1,16 @@
 package io.airlock.workbench;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -28,12 +29,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Usage: {@code WorkbenchServer --workspace DIR}. Standard output carries only JSON-RPC: the real stdout is handed to
  * the SDK's stdio transport and {@link System#out} is pointed at stderr before anything else runs, so stray prints and
- * any logging backend's console output land on stderr. The server exits when its stdin reaches end-of-file.
+ * any logging backend's console output land on stderr. Inbound lines pass through a {@link StdinGuard}, so a malformed
+ * line is answered with a JSON-RPC error instead of silently ending the SDK's session. When stdin reaches end-of-file
+ * the server finishes answering the requests it already has (at most {@link #EOF_DRAIN_LIMIT}), then exits with
+ * status 0, killing any command still running.
  */
 public final class WorkbenchServer {
 
     public static final String SERVER_NAME = "airlock-workbench";
     static final String FALLBACK_VERSION = "0.1.0";
+
+    /** Inbound messages longer than this are answered with an error and dropped (see {@link StdinGuard}). */
+    static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+    /** The SDK transport's own line limit (in chars); kept above {@link #MAX_MESSAGE_BYTES} so it never trips. */
+    private static final int TRANSPORT_MAX_LINE = 16 * 1024 * 1024;
+
+    /** At end of input, how long to keep answering requests already received before exiting. */
+    static final Duration EOF_DRAIN_LIMIT = Duration.ofSeconds(10);
 
     private WorkbenchServer() {}
 
@@ -64,8 +77,6 @@ public final class WorkbenchServer {
         // Claim the real stdout for JSON-RPC before anything (a logger, a library) can write to it.
         OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
         System.setOut(System.err);
-        CountDownLatch stdinClosed = new CountDownLatch(1);
-        InputStream protocolIn = new EofSignallingInputStream(new FileInputStream(FileDescriptor.in), stdinClosed);
         System.setIn(InputStream.nullInputStream());
 
         Path workspaceDir;
@@ -92,8 +103,14 @@ public final class WorkbenchServer {
         Runtime.getRuntime().addShutdownHook(new Thread(runner::killAll, "workbench-shutdown"));
 
         McpJsonMapper jsonMapper = McpJsonDefaults.getMapper();
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(jsonMapper, protocolIn, protocolOut);
-        McpSyncServer server = McpServer.sync(transport)
+        Traffic traffic = new Traffic();
+        OutputStream countedOut = traffic.countLines(protocolOut);
+        CountDownLatch stdinClosed = new CountDownLatch(1);
+        InputStream protocolIn = new StdinGuard(new BufferedInputStream(new FileInputStream(FileDescriptor.in)),
+                countedOut, jsonMapper, MAX_MESSAGE_BYTES, traffic, EOF_DRAIN_LIMIT, stdinClosed::countDown);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(
+                jsonMapper, protocolIn, countedOut, TRANSPORT_MAX_LINE);
+        McpSyncServer server = McpServer.sync(traffic.counting(transport))
                 .serverInfo(SERVER_NAME, version())
                 .instructions("A scratch workspace. All paths are relative to the workspace directory and may not "
                         + "leave it; run_command runs `sh -c` with the workspace as its working directory.")
@@ -144,50 +161,5 @@ public final class WorkbenchServer {
             throw new IllegalArgumentException("--workspace DIR is required");
         }
         return workspace;
-    }
-
-    /** Counts {@code eof} down once the underlying stream ends or fails. */
-    private static final class EofSignallingInputStream extends FilterInputStream {
-
-        private final CountDownLatch eof;
-
-        EofSignallingInputStream(InputStream in, CountDownLatch eof) {
-            super(in);
-            this.eof = eof;
-        }
-
-        @Override
-        public int read() throws IOException {
-            return signal(() -> super.read());
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return signal(() -> super.read(b, off, len));
-        }
-
-        @Override
-        public void close() throws IOException {
-            eof.countDown();
-            super.close();
-        }
-
-        private int signal(IoIntSupplier read) throws IOException {
-            try {
-                int n = read.get();
-                if (n == -1) {
-                    eof.countDown();
-                }
-                return n;
-            } catch (IOException | RuntimeException e) {
-                eof.countDown();
-                throw e;
-            }
-        }
-
-        @FunctionalInterface
-        private interface IoIntSupplier {
-            int get() throws IOException;
-        }
     }
 }

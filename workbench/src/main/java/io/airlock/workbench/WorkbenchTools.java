@@ -75,28 +75,27 @@ final class WorkbenchTools {
     // ---------------------------------------------------------------- tool definitions
 
     static Tool runCommandTool() {
-        return Tool.builder()
-                .name(RUN_COMMAND)
+        Map<String, Object> schema = objectSchema(
+                ordered(
+                        "command", Map.of(
+                                "type", "string",
+                                "minLength", 1,
+                                "description", "The shell command line, run as `sh -c <command>`."),
+                        "timeout_seconds", Map.of(
+                                "type", "integer",
+                                "minimum", 1,
+                                "maximum", MAX_TIMEOUT_SECONDS,
+                                "default", DEFAULT_TIMEOUT_SECONDS,
+                                "description", "Kill the command after this many seconds (default "
+                                        + DEFAULT_TIMEOUT_SECONDS + ", at most " + MAX_TIMEOUT_SECONDS
+                                        + ").")),
+                List.of("command"));
+        return Tool.builder(RUN_COMMAND, schema)
                 .title("Run shell command")
                 .description("Runs a shell command with `sh -c` in the workspace directory (stdin is closed) and "
                         + "returns its combined stdout and stderr (at most 64 KiB) followed by its exit code. "
                         + "A non-zero exit code or a timeout is reported as an error; on timeout the whole process "
                         + "tree is killed.")
-                .inputSchema(objectSchema(
-                        ordered(
-                                "command", Map.of(
-                                        "type", "string",
-                                        "minLength", 1,
-                                        "description", "The shell command line, run as `sh -c <command>`."),
-                                "timeout_seconds", Map.of(
-                                        "type", "integer",
-                                        "minimum", 1,
-                                        "maximum", MAX_TIMEOUT_SECONDS,
-                                        "default", DEFAULT_TIMEOUT_SECONDS,
-                                        "description", "Kill the command after this many seconds (default "
-                                                + DEFAULT_TIMEOUT_SECONDS + ", at most " + MAX_TIMEOUT_SECONDS
-                                                + ").")),
-                        List.of("command")))
                 .annotations(ToolAnnotations.builder()
                         .title("Run shell command")
                         .readOnlyHint(false)
@@ -108,17 +107,16 @@ final class WorkbenchTools {
     }
 
     static Tool readTextFileTool() {
-        return Tool.builder()
-                .name(READ_TEXT_FILE)
+        Map<String, Object> schema = objectSchema(
+                Map.of("path", Map.of(
+                        "type", "string",
+                        "minLength", 1,
+                        "description", "File path relative to the workspace.")),
+                List.of("path"));
+        return Tool.builder(READ_TEXT_FILE, schema)
                 .title("Read text file")
                 .description("Reads a UTF-8 text file from the workspace (at most 1 MiB) and returns its content. "
                         + "The path is relative to the workspace and may not leave it.")
-                .inputSchema(objectSchema(
-                        Map.of("path", Map.of(
-                                "type", "string",
-                                "minLength", 1,
-                                "description", "File path relative to the workspace.")),
-                        List.of("path")))
                 .annotations(ToolAnnotations.builder()
                         .title("Read text file")
                         .readOnlyHint(true)
@@ -130,22 +128,21 @@ final class WorkbenchTools {
     }
 
     static Tool writeFileTool() {
-        return Tool.builder()
-                .name(WRITE_FILE)
+        Map<String, Object> schema = objectSchema(
+                ordered(
+                        "path", Map.of(
+                                "type", "string",
+                                "minLength", 1,
+                                "description", "File path relative to the workspace."),
+                        "content", Map.of(
+                                "type", "string",
+                                "description", "The complete new content of the file.")),
+                List.of("path", "content"));
+        return Tool.builder(WRITE_FILE, schema)
                 .title("Write file")
                 .description("Writes UTF-8 text to a file in the workspace, creating parent directories as needed "
                         + "and replacing any existing file atomically. The path is relative to the workspace and "
                         + "may not leave it.")
-                .inputSchema(objectSchema(
-                        ordered(
-                                "path", Map.of(
-                                        "type", "string",
-                                        "minLength", 1,
-                                        "description", "File path relative to the workspace."),
-                                "content", Map.of(
-                                        "type", "string",
-                                        "description", "The complete new content of the file.")),
-                        List.of("path", "content")))
                 .annotations(ToolAnnotations.builder()
                         .title("Write file")
                         .readOnlyHint(false)
@@ -157,18 +154,17 @@ final class WorkbenchTools {
     }
 
     static Tool listDirectoryTool() {
-        return Tool.builder()
-                .name(LIST_DIRECTORY)
+        Map<String, Object> schema = objectSchema(
+                Map.of("path", Map.of(
+                        "type", "string",
+                        "default", ".",
+                        "description", "Directory path relative to the workspace; \".\" is the root.")),
+                List.of());
+        return Tool.builder(LIST_DIRECTORY, schema)
                 .title("List directory")
                 .description("Lists a directory in the workspace, one entry per line as `[DIR] name` or "
                         + "`[FILE] name`, sorted by name. The path is relative to the workspace (default: the "
                         + "workspace root) and may not leave it.")
-                .inputSchema(objectSchema(
-                        Map.of("path", Map.of(
-                                "type", "string",
-                                "default", ".",
-                                "description", "Directory path relative to the workspace; \".\" is the root.")),
-                        List.of()))
                 .annotations(ToolAnnotations.builder()
                         .title("List directory")
                         .readOnlyHint(true)
@@ -402,7 +398,7 @@ final class WorkbenchTools {
     }
 
     private static CallToolResult result(String text, boolean isError) {
-        return CallToolResult.builder().addContent(new TextContent(text)).isError(isError).build();
+        return CallToolResult.builder().addContent(TextContent.builder(text).build()).isError(isError).build();
     }
 
     private static String tooLarge(String raw, long size) {

@@ -63,6 +63,8 @@ class WorkbenchServerTest {
     void initializeReportsServerInfoAndCreatesWorkspace() {
         assertThat(client.getServerInfo().name()).isEqualTo("airlock-workbench");
         assertThat(client.getServerInfo().version()).isNotBlank();
+        // The 2.1.0 client asks for its newest version and the stdio server transport accepts it.
+        assertThat(client.getCurrentInitializationResult().protocolVersion()).isEqualTo("2025-11-25");
         assertThat(client.getServerCapabilities().tools()).isNotNull();
         assertThat(workspace).isDirectory();
     }
@@ -206,7 +208,7 @@ class WorkbenchServerTest {
     }
 
     private static CallToolResult call(String tool, Map<String, Object> args) {
-        return client.callTool(new CallToolRequest(tool, args));
+        return client.callTool(CallToolRequest.builder(tool).arguments(args).build());
     }
 
     private static String text(CallToolResult r) {
