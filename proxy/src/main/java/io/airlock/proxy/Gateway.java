@@ -30,7 +30,8 @@ public final class Gateway implements AutoCloseable {
                 limits.maxFrameBytes(), 64));
         this.gate = listGate(config);
         this.upstreams = new UpstreamFactory(config, parser);
-        this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession());
+        this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
+                parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()));
     }
 
     static Gate listGate(AirlockConfig config) {

@@ -16,8 +16,9 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
                             Map<String, ServerConfig> servers, String source) {
 
     /** Per-frame and per-session bounds. */
-    public record Limits(int maxFrameBytes, int maxDepth, int maxInFlightPerSession, int maxSessions) {
-        public static final Limits DEFAULT = new Limits(4 * 1024 * 1024, 64, 256, 1024);
+    public record Limits(int maxFrameBytes, int maxDepth, int maxInFlightPerSession, int maxSessions,
+                         int sessionIdleSeconds) {
+        public static final Limits DEFAULT = new Limits(4 * 1024 * 1024, 64, 256, 1024, 1800);
     }
 
     public AirlockConfig {

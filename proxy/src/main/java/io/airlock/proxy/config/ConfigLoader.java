@@ -125,13 +125,16 @@ public final class ConfigLoader {
             return d;
         }
         r.object(node, "limits");
-        r.onlyKnown(node, "limits", Set.of("maxFrameBytes", "maxDepth", "maxInFlightPerSession", "maxSessions"));
+        r.onlyKnown(node, "limits", Set.of("maxFrameBytes", "maxDepth", "maxInFlightPerSession", "maxSessions",
+                "sessionIdleSeconds"));
         return new AirlockConfig.Limits(
                 r.intIn(node, "limits.maxFrameBytes", "maxFrameBytes", d.maxFrameBytes(), 1024, 256 * 1024 * 1024),
                 r.intIn(node, "limits.maxDepth", "maxDepth", d.maxDepth(), 4, 1000),
                 r.intIn(node, "limits.maxInFlightPerSession", "maxInFlightPerSession", d.maxInFlightPerSession(), 1,
                         100_000),
-                r.intIn(node, "limits.maxSessions", "maxSessions", d.maxSessions(), 1, 1_000_000));
+                r.intIn(node, "limits.maxSessions", "maxSessions", d.maxSessions(), 1, 1_000_000),
+                r.intIn(node, "limits.sessionIdleSeconds", "sessionIdleSeconds", d.sessionIdleSeconds(), 1,
+                        7 * 24 * 3600));
     }
 
     private static ServerConfig server(Reader r, String name, JsonNode node, Path baseDir) throws ConfigException {

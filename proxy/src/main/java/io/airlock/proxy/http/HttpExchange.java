@@ -34,12 +34,13 @@ final class HttpExchange implements ClientStream {
     private final boolean acceptsSse;
     private final boolean acceptsJson;
     private final String sessionId;
+    private final boolean stateless;
     private final ByteArrayOutputStream batchBody = new ByteArrayOutputStream();
     private Mode mode = Mode.UNDECIDED;
     private volatile boolean finished;
 
     HttpExchange(ChannelHandlerContext ctx, McpHttpHandler owner, Set<JsonRpcId> awaited, boolean batch,
-                 boolean acceptsSse, boolean acceptsJson, String sessionId) {
+                 boolean acceptsSse, boolean acceptsJson, String sessionId, boolean stateless) {
         this.ctx = ctx;
         this.owner = owner;
         this.awaited = new HashSet<>(awaited);
@@ -47,6 +48,12 @@ final class HttpExchange implements ClientStream {
         this.acceptsSse = acceptsSse;
         this.acceptsJson = acceptsJson;
         this.sessionId = sessionId;
+        this.stateless = stateless;
+    }
+
+    /** Whether every request it carried has been answered (read on the event loop). */
+    boolean answered() {
+        return awaited.isEmpty();
     }
 
     @Override
@@ -81,7 +88,9 @@ final class HttpExchange implements ClientStream {
         if (mode == Mode.UNDECIDED) {
             if (isAnswer && awaited.isEmpty() && !batch && acceptsJson) {
                 finished = true;
-                owner.writeJson(ctx, HttpResponseStatus.OK, message.raw(), sessionId);
+                // 2026-07-28 carries some JSON-RPC errors in the HTTP status too (404, 400).
+                owner.writeJson(ctx, stateless ? StatelessRequests.statusOf(message) : HttpResponseStatus.OK,
+                        message.raw(), sessionId);
                 return;
             }
             if (acceptsSse) {

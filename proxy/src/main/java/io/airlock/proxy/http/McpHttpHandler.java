@@ -12,6 +12,7 @@ import io.airlock.mcp.jsonrpc.JsonRpcMessage;
 import io.airlock.mcp.jsonrpc.JsonRpcMessages;
 import io.airlock.mcp.jsonrpc.JsonRpcParser;
 import io.airlock.mcp.upstream.UpstreamException;
+import io.airlock.proxy.relay.IdRestoringStream;
 import io.airlock.proxy.relay.RelaySession;
 import io.airlock.proxy.relay.SessionRegistry;
 import io.netty.buffer.ByteBufUtil;
@@ -63,6 +64,12 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private RelaySession streamSession;
     private boolean legacyStream;
     private boolean keepAlive;
+    private StatelessCall statelessCall;
+
+    private static final java.util.concurrent.atomic.AtomicLong STATELESS_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The stateless call this connection is carrying: a disconnect before its answer cancels it (2026-07-28). */
+    private record StatelessCall(RelaySession session, JsonRpcId gatewayId, HttpExchange exchange) {}
 
     McpHttpHandler(HttpFront front) {
         this.front = front;
@@ -77,6 +84,12 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.abandon();
+        }
+        StatelessCall call = statelessCall;
+        if (call != null && !call.exchange().answered()) {
+            ObjectNode params = JSON.createObjectNode().put("reason", "the client closed the stream");
+            params.set("requestId", call.gatewayId().node());
+            call.session().fromClient(JsonRpcMessages.notification(McpMethods.CANCELLED, params), null);
         }
         if (stream != null && streamSession != null) {
             streamSession.detachStandalone(stream);
@@ -130,15 +143,25 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void streamableHttp(ChannelHandlerContext ctx, FullHttpRequest request, String server) {
         String version = request.headers().get(VERSION_HEADER);
+        HttpMethod method = request.method();
+        if (method.equals(HttpMethod.POST)) {
+            post(ctx, request, server, version);
+            return;
+        }
         if (version != null && !ProtocolVersions.isSupported(version)) {
             writeError(ctx, HttpResponseStatus.BAD_REQUEST, "unsupported " + VERSION_HEADER + ": " + version
                     + " (supported: " + ProtocolVersions.SUPPORTED + ")");
             return;
         }
-        HttpMethod method = request.method();
-        if (method.equals(HttpMethod.POST)) {
-            post(ctx, request, server, version);
-        } else if (method.equals(HttpMethod.GET)) {
+        if (ProtocolVersions.V2026_07_28.equals(version)
+                && (method.equals(HttpMethod.GET) || method.equals(HttpMethod.DELETE))) {
+            FullHttpResponse response = full(HttpResponseStatus.METHOD_NOT_ALLOWED, errorBody(method
+                    + " is not part of protocol 2026-07-28 (no sessions, no standalone stream)"), "application/json");
+            response.headers().set(HttpHeaderNames.ALLOW, "POST");
+            write(ctx, response);
+            return;
+        }
+        if (method.equals(HttpMethod.GET)) {
             openStandalone(ctx, request, server);
         } else if (method.equals(HttpMethod.DELETE)) {
             RelaySession session = sessionFor(ctx, request, server);
@@ -176,6 +199,15 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (JsonRpcException e) {
             writeJson(ctx, HttpResponseStatus.BAD_REQUEST,
                     JsonRpcMessages.error(e.id(), e.code(), e.getMessage()).raw(), null);
+            return;
+        }
+        if (StatelessRequests.isStateless(version, frame)) {
+            stateless(ctx, request, server, frame, acceptsSse, acceptsJson);
+            return;
+        }
+        if (version != null && !ProtocolVersions.isSupported(version)) {
+            writeError(ctx, HttpResponseStatus.BAD_REQUEST, "unsupported " + VERSION_HEADER + ": " + version
+                    + " (supported: " + ProtocolVersions.SUPPORTED + ")");
             return;
         }
         List<JsonRpcMessage> messages;
@@ -225,6 +257,48 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         dispatch(ctx, session, messages, invalid, batch, acceptsSse, acceptsJson);
     }
 
+    /**
+     * A 2026-07-28 request: validated against its headers, then relayed through the server's shared stateless session
+     * under a gateway-unique id. No session id is minted or honoured. Closing the connection cancels the call.
+     */
+    private void stateless(ChannelHandlerContext ctx, FullHttpRequest http, String server, JsonRpcFrame frame,
+                           boolean acceptsSse, boolean acceptsJson) {
+        if (!(frame instanceof JsonRpcFrame.Single(JsonRpcMessage message))) {
+            writeJson(ctx, HttpResponseStatus.BAD_REQUEST, JsonRpcMessages.error(null, JsonRpcErrors.INVALID_REQUEST,
+                    "Invalid Request: batches are not part of protocol 2026-07-28").raw(), null);
+            return;
+        }
+        if (message instanceof JsonRpcMessage.Response) {
+            writeJson(ctx, HttpResponseStatus.BAD_REQUEST, JsonRpcMessages.error(null, JsonRpcErrors.INVALID_REQUEST,
+                    "Invalid Request: in protocol 2026-07-28 clients do not send responses").raw(), null);
+            return;
+        }
+        if (!(message instanceof JsonRpcMessage.Request request)) {
+            // No client-to-server notification exists over 2026-07-28 HTTP; accept and drop, as the spec allows.
+            writeEmpty(ctx, HttpResponseStatus.ACCEPTED, null);
+            return;
+        }
+        StatelessRequests.Rejection rejection = StatelessRequests.check(request, http.headers());
+        if (rejection != null) {
+            writeJson(ctx, rejection.status(), JsonRpcMessages.error(request.id(), rejection.code(),
+                    rejection.message(), rejection.data()).raw(), null);
+            return;
+        }
+        front.sessions().stateless(server).whenComplete((session, error) -> ctx.executor().execute(() -> {
+            if (error != null) {
+                failOpen(ctx, request, error);
+                return;
+            }
+            JsonRpcId gatewayId = JsonRpcId.of("airlock-" + STATELESS_IDS.incrementAndGet());
+            HttpExchange current = new HttpExchange(ctx, this, Set.of(request.id()), false, acceptsSse, acceptsJson,
+                    null, true);
+            exchange = current;
+            statelessCall = new StatelessCall(session, gatewayId, current);
+            session.fromClient(front.parser().withId(request, gatewayId),
+                    new IdRestoringStream(current, gatewayId, request.id(), front.parser()));
+        }));
+    }
+
     private void failOpen(ChannelHandlerContext ctx, JsonRpcMessage.Request init, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof SessionRegistry.SessionLimitException) {
@@ -260,7 +334,8 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         for (JsonRpcMessage.Response error : errors) {
             awaited.add(error.id() != null ? error.id() : JsonRpcId.of("airlock-invalid-" + anonymous++));
         }
-        HttpExchange current = new HttpExchange(ctx, this, awaited, batch, acceptsSse, acceptsJson, session.id());
+        HttpExchange current = new HttpExchange(ctx, this, awaited, batch, acceptsSse, acceptsJson, session.id(),
+                false);
         exchange = current;
         anonymous = 0;
         for (JsonRpcMessage.Response error : errors) {

@@ -68,6 +68,7 @@ public final class RelaySession implements UpstreamListener {
     private volatile ClientStream standalone;
     private volatile String protocolVersion;
     private volatile String closedReason;
+    private volatile long lastActivityNanos = System.nanoTime();
     private final java.util.List<Consumer<String>> closeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public RelaySession(String id, String server, String agent, Upstream upstream, Gate gate, int maxInFlight,
@@ -112,6 +113,16 @@ public final class RelaySession implements UpstreamListener {
     }
 
     /**
+     * Whether the session has been unused for longer than {@code idleNanos}: nothing in flight, no open standalone
+     * stream, no traffic either way. Such a session belongs to an agent that left without DELETE.
+     */
+    public boolean isIdle(long nowNanos, long idleNanos) {
+        ClientStream stream = standalone;
+        return pending.isEmpty() && (stream == null || !stream.isOpen())
+                && nowNanos - lastActivityNanos > idleNanos;
+    }
+
+    /**
      * Attaches the standalone stream (HTTP GET, or stdio's stdout) for messages not tied to a request.
      *
      * @return false when another standalone stream is already open
@@ -146,6 +157,7 @@ public final class RelaySession implements UpstreamListener {
 
     /** A message from the agent. {@code replyTo} carries the answer if it is a request. */
     public void fromClient(JsonRpcMessage message, ClientStream replyTo) {
+        lastActivityNanos = System.nanoTime();
         switch (message) {
             case Request request -> fromClientRequest(request, replyTo);
             case Notification notification -> fromClientNotification(notification);
@@ -270,6 +282,7 @@ public final class RelaySession implements UpstreamListener {
 
     @Override
     public void onMessage(JsonRpcMessage message, JsonRpcId relatedTo) {
+        lastActivityNanos = System.nanoTime();
         if (message instanceof Response response) {
             Pending entry = response.id() == null ? null : pending.remove(response.id());
             if (entry == null) {

@@ -1,5 +1,6 @@
 package io.airlock.proxy.relay;
 
+import io.airlock.mcp.upstream.StatelessBridge;
 import io.airlock.mcp.upstream.Upstream;
 import io.airlock.mcp.upstream.UpstreamException;
 import io.airlock.policy.Gate;
@@ -20,19 +21,30 @@ import java.util.function.Function;
 public final class SessionRegistry implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            SessionRegistry.class.getPackage().getImplementationVersion(), "dev");
 
     private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
     private final Function<String, Upstream> upstreams;
     private final Gate gate;
+    private final io.airlock.mcp.jsonrpc.JsonRpcParser parser;
+    private final long idleNanos;
+    private final Thread reaper;
     private final int maxSessions;
     private final int maxInFlight;
     private final Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, CompletableFuture<RelaySession>> stateless = new ConcurrentHashMap<>();
 
     /**
      * @param upstreams creates a new, unstarted upstream for a configured server name
      */
-    public SessionRegistry(Function<String, Upstream> upstreams, Gate gate, int maxSessions, int maxInFlight) {
+    public SessionRegistry(Function<String, Upstream> upstreams, Gate gate, int maxSessions, int maxInFlight,
+                           io.airlock.mcp.jsonrpc.JsonRpcParser parser, java.time.Duration idleTimeout) {
         this.upstreams = upstreams;
+        this.parser = parser;
+        this.idleNanos = idleTimeout.toNanos();
+        long period = Math.max(1_000, Math.min(30_000, idleTimeout.toMillis() / 4));
+        this.reaper = Thread.ofVirtual().name("session-reaper").start(() -> reapEvery(period));
         this.gate = gate;
         this.maxSessions = maxSessions;
         this.maxInFlight = maxInFlight;
@@ -59,6 +71,32 @@ public final class SessionRegistry implements AutoCloseable {
         }, blocking);
     }
 
+    /**
+     * The session shared by every stateless (2026-07-28) request to {@code server}: one upstream behind a
+     * {@link StatelessBridge}, opened on first use and reopened after it dies. Stateless sessions have no id an agent
+     * could address.
+     */
+    public CompletableFuture<RelaySession> stateless(String server) {
+        return stateless.compute(server, (name, current) -> {
+            if (current != null && !current.isCompletedExceptionally()
+                    && (!current.isDone() || !current.join().isClosed())) {
+                return current;
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                Upstream bridge = new StatelessBridge(name, upstreams.apply(name), VERSION, parser);
+                RelaySession session = new RelaySession("stateless-" + name, name, "anonymous", bridge, gate,
+                        maxInFlight * 4, closed -> { });
+                try {
+                    session.start();
+                } catch (UpstreamException e) {
+                    session.close(e.getMessage());
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                return session;
+            }, blocking);
+        });
+    }
+
     /** The open session with this id, or null (unknown, or closed). */
     public RelaySession get(String id) {
         return id == null ? null : sessions.get(id);
@@ -68,8 +106,37 @@ public final class SessionRegistry implements AutoCloseable {
         return sessions.values();
     }
 
+    /** Closes the sessions whose agents left without saying so; returns how many. */
+    public int reapIdle() {
+        long now = System.nanoTime();
+        int reaped = 0;
+        for (RelaySession session : sessions.values()) {
+            if (session.isIdle(now, idleNanos)) {
+                session.close("the session was idle for " + java.time.Duration.ofNanos(idleNanos).toSeconds()
+                        + " s and expired");
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    private void reapEvery(long millis) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            reapIdle();
+        }
+    }
+
     @Override
     public void close() {
+        reaper.interrupt();
+        for (CompletableFuture<RelaySession> shared : stateless.values()) {
+            shared.thenAccept(session -> session.close("Airlock is shutting down"));
+        }
         for (RelaySession session : sessions.values()) {
             session.close("Airlock is shutting down");
         }

@@ -232,6 +232,41 @@ class RelaySessionTest {
         assertThat(client.messages).isEmpty();
     }
 
+    @Test
+    void aSessionIsIdleOnlyWithNothingInFlightNoStreamAndNoRecentTraffic() {
+        RelaySession session = session(request -> allow());
+        long hour = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        long later = System.nanoTime() + 2 * hour;
+        assertThat(session.isIdle(System.nanoTime(), hour)).isFalse();
+        assertThat(session.isIdle(later, hour)).isTrue();
+
+        session.fromClient(call(1, "slow"), new Stream());
+        assertThat(session.isIdle(later, hour)).isFalse();
+        upstream.reply("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        session.attachStandalone(new Stream());
+        assertThat(session.isIdle(later + 2 * hour, hour)).isFalse();
+    }
+
+    @Test
+    void theRegistryExpiresIdleSessionsAndStopsTheirUpstreams() throws Exception {
+        List<FakeUpstream> started = new CopyOnWriteArrayList<>();
+        SessionRegistry registry = new SessionRegistry(server -> {
+            FakeUpstream fake = new FakeUpstream();
+            started.add(fake);
+            return fake;
+        }, new TestGate(r -> allow(), t -> true), 10, 10, PARSER, java.time.Duration.ofMillis(50));
+        try {
+            RelaySession idle = registry.open("srv", "agent").join();
+            Thread.sleep(120);
+            assertThat(registry.reapIdle()).isEqualTo(1);
+            assertThat(idle.isClosed()).isTrue();
+            assertThat(registry.get(idle.id())).isNull();
+            assertThat(started.getFirst().closed).isTrue();
+        } finally {
+            registry.close();
+        }
+    }
+
     // ---- fixtures ----
 
     private RelaySession session(Function<GateRequest, CompletionStage<Decision>> decide) {
