@@ -35,7 +35,8 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(StatelessBridge.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final long PROBE_SECONDS = 5;
+    /** How long a server may take to answer server/discover before it is taken for legacy. */
+    public static final java.time.Duration DEFAULT_PROBE_TIMEOUT = java.time.Duration.ofSeconds(5);
     private static final long INITIALIZE_SECONDS = 30;
 
     private static final JsonNode COMPLETE = NODES.textNode("complete");
@@ -43,6 +44,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     private static final java.util.Set<String> CACHEABLE = java.util.Set.of("tools/list", "prompts/list",
             "resources/list", "resources/templates/list", "resources/read");
 
+    private final long probeMillis;
     private final String name;
     private final Upstream inner;
     private final io.airlock.mcp.jsonrpc.JsonRpcParser parser;
@@ -55,6 +57,12 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     private volatile JsonNode initializeResult;
 
     public StatelessBridge(String name, Upstream inner, String version, io.airlock.mcp.jsonrpc.JsonRpcParser parser) {
+        this(name, inner, version, parser, DEFAULT_PROBE_TIMEOUT);
+    }
+
+    public StatelessBridge(String name, Upstream inner, String version, io.airlock.mcp.jsonrpc.JsonRpcParser parser,
+                           java.time.Duration probeTimeout) {
+        this.probeMillis = probeTimeout.toMillis();
         this.name = Objects.requireNonNull(name, "name");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.inner = Objects.requireNonNull(inner, "inner");
@@ -69,7 +77,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     public void start(UpstreamListener listener) throws UpstreamException {
         this.listener = Objects.requireNonNull(listener, "listener");
         inner.start(this);
-        JsonRpcMessage.Response discover = ask(McpMethods.SERVER_DISCOVER, discoverParams(), PROBE_SECONDS);
+        JsonRpcMessage.Response discover = ask(McpMethods.SERVER_DISCOVER, discoverParams(), probeMillis);
         JsonNode versions = discover == null || discover.isError() ? null
                 : discover.result().get("supportedVersions");
         if (versions != null && versions.isArray() && contains(versions, ProtocolVersions.V2026_07_28)) {
@@ -83,7 +91,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
         ObjectNode params = NODES.objectNode().put("protocolVersion", ProtocolVersions.V2025_11_25);
         params.putObject("capabilities");
         params.putObject("clientInfo").put("name", "airlock").put("version", version);
-        JsonRpcMessage.Response init = ask(McpMethods.INITIALIZE, params, INITIALIZE_SECONDS);
+        JsonRpcMessage.Response init = ask(McpMethods.INITIALIZE, params, INITIALIZE_SECONDS * 1000);
         if (init == null) {
             throw new UpstreamException("upstream '" + name + "' answered neither server/discover nor initialize "
                     + "within " + INITIALIZE_SECONDS + " s");
@@ -184,13 +192,13 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     }
 
     /** Sends one of the bridge's own requests and waits (on the caller's virtual thread); null on timeout. */
-    private JsonRpcMessage.Response ask(String method, ObjectNode params, long seconds) throws UpstreamException {
+    private JsonRpcMessage.Response ask(String method, ObjectNode params, long millis) throws UpstreamException {
         JsonRpcId id = JsonRpcId.of("airlock-" + method + "-" + System.nanoTime());
         CompletableFuture<JsonRpcMessage.Response> answer = new CompletableFuture<>();
         own.put(id, answer);
         inner.send(JsonRpcMessages.request(id, method, params));
         try {
-            return answer.get(seconds, TimeUnit.SECONDS);
+            return answer.get(millis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             own.remove(id);
             return null;
