@@ -133,6 +133,50 @@ public final class JsonRpcParser {
     }
 
     /**
+     * The message with the value at {@code path} (object member names from the top) replaced by {@code value}, every
+     * other byte unchanged; the message itself when the path does not exist.
+     */
+    public JsonRpcMessage withValueAt(JsonRpcMessage message, java.util.List<String> path, JsonNode value) {
+        byte[] raw = message.raw();
+        try (JsonParser parser = mapper.createParser(raw)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return message;
+            }
+            int depth = 0;
+            while (true) {
+                JsonToken token = parser.nextToken();
+                if (token != JsonToken.FIELD_NAME) {
+                    return message; // end of this object without finding the member
+                }
+                String name = parser.currentName();
+                parser.nextToken();
+                if (!name.equals(path.get(depth))) {
+                    parser.skipChildren();
+                    continue;
+                }
+                if (depth == path.size() - 1) {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    parser.finishToken();
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    byte[] replacement = mapper.writeValueAsBytes(value);
+                    byte[] out = new byte[raw.length - (end - start) + replacement.length];
+                    System.arraycopy(raw, 0, out, 0, start);
+                    System.arraycopy(replacement, 0, out, start, replacement.length);
+                    System.arraycopy(raw, end, out, start + replacement.length, raw.length - end);
+                    return parseMessage(out);
+                }
+                if (parser.currentToken() != JsonToken.START_OBJECT) {
+                    return message;
+                }
+                depth++;
+            }
+        } catch (IOException | JsonRpcException e) {
+            throw new IllegalArgumentException("cannot replace " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The response with {@code "name": value} added as the first member of its {@code result} object, every other
      * byte unchanged. Used to present a legacy server's results in a newer protocol's shape.
      */

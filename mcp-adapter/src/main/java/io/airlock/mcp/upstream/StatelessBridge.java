@@ -10,6 +10,7 @@ import io.airlock.mcp.jsonrpc.JsonRpcErrors;
 import io.airlock.mcp.jsonrpc.JsonRpcId;
 import io.airlock.mcp.jsonrpc.JsonRpcMessage;
 import io.airlock.mcp.jsonrpc.JsonRpcMessages;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +26,7 @@ import org.slf4j.LoggerFactory;
  * within the probe timeout, means legacy (the spec forbids keying this on one error code): the bridge runs the
  * {@code initialize} handshake once and answers {@code server/discover} itself from the initialize result.
  *
- * <p>Stateless clients take no server-to-client requests and no unattributable notifications, so the bridge answers
- * the former with an error and drops the latter; progress notifications pass (the relay routes them by token).
+ * <p>Stateless clients take no server-to-client requests, so the bridge answers those with an error.
  */
 public final class StatelessBridge implements Upstream, UpstreamListener {
 
@@ -52,6 +52,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     private final ConcurrentHashMap<JsonRpcId, CompletableFuture<JsonRpcMessage.Response>> own =
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<JsonRpcId, String> methods = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<String, String>> headerParams = new ConcurrentHashMap<>();
     private volatile UpstreamListener listener;
     private volatile Era era;
     private volatile JsonNode initializeResult;
@@ -86,6 +87,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
                 http.protocolVersion(ProtocolVersions.V2026_07_28);
             }
             log.info("upstream '{}' speaks 2026-07-28; stateless requests pass through", name);
+            learnTools();
             return;
         }
         ObjectNode params = NODES.objectNode().put("protocolVersion", ProtocolVersions.V2025_11_25);
@@ -107,12 +109,62 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
         inner.send(JsonRpcMessages.notification(McpMethods.INITIALIZED, null));
         era = Era.LEGACY;
         log.info("upstream '{}' is pre-2026 (negotiated {}); Airlock bridges stateless requests", name, negotiated);
+        learnTools();
+    }
+
+    /**
+     * The {@code Mcp-Param-*} headers the tool declares through {@code x-mcp-header} in its input schema: header
+     * name in lower case → argument name. Empty when the tool declares none or is unknown.
+     */
+    public Map<String, String> headerParams(String tool) {
+        return tool == null ? Map.of() : headerParams.getOrDefault(tool, Map.of());
+    }
+
+    /** Reads the tool list once at start (a few pages at most), so headers can be checked from the first call. */
+    private void learnTools() throws UpstreamException {
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            ObjectNode params = era == Era.MODERN ? discoverParams() : NODES.objectNode();
+            if (cursor != null) {
+                params.put("cursor", cursor);
+            }
+            JsonRpcMessage.Response tools = ask(McpMethods.TOOLS_LIST, params, probeMillis);
+            if (tools == null || tools.isError()) {
+                return;
+            }
+            learnHeaderParams(tools.result());
+            JsonNode next = tools.result().get("nextCursor");
+            if (next == null || !next.isTextual()) {
+                return;
+            }
+            cursor = next.textValue();
+        }
+    }
+
+    private void learnHeaderParams(JsonNode listResult) {
+        JsonNode tools = listResult.get("tools");
+        if (tools == null || !tools.isArray()) {
+            return;
+        }
+        for (JsonNode tool : tools) {
+            JsonNode properties = tool.path("inputSchema").path("properties");
+            Map<String, String> params = new java.util.HashMap<>();
+            properties.properties().forEach(entry -> {
+                JsonNode header = entry.getValue().get("x-mcp-header");
+                if (header != null && header.isTextual() && !header.textValue().isBlank()) {
+                    params.put(header.textValue().toLowerCase(java.util.Locale.ROOT), entry.getKey());
+                }
+            });
+            if (tool.path("name").isTextual()) {
+                headerParams.put(tool.path("name").textValue(), Map.copyOf(params));
+            }
+        }
     }
 
     @Override
     public void send(JsonRpcMessage message) throws UpstreamException {
-        if (era == Era.LEGACY && message instanceof JsonRpcMessage.Request request) {
-            if (McpMethods.SERVER_DISCOVER.equals(request.method())) {
+        if (message instanceof JsonRpcMessage.Request request) {
+            if (era == Era.LEGACY && McpMethods.SERVER_DISCOVER.equals(request.method())) {
                 listener.onMessage(JsonRpcMessages.result(request.id(), discoverResult()), request.id());
                 return;
             }
@@ -146,13 +198,14 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
                     log.debug("upstream '{}': {}", name, e.getMessage());
                 }
             }
-            case JsonRpcMessage.Notification notification -> {
-                if (McpMethods.PROGRESS.equals(notification.method())) {
-                    listener.onMessage(message, relatedTo);
-                }
-            }
+            // The relay attributes notifications to a request (by relation, progress token, subscription id, or
+            // the only call in flight) and drops those it cannot attribute, so one client never sees another's.
+            case JsonRpcMessage.Notification notification -> listener.onMessage(notification, relatedTo);
             case JsonRpcMessage.Response response -> {
                 String method = response.id() == null ? null : methods.remove(response.id());
+                if (McpMethods.TOOLS_LIST.equals(method) && !response.isError()) {
+                    learnHeaderParams(response.result());
+                }
                 listener.onMessage(era == Era.LEGACY && !response.isError() ? modernise(response, method) : response,
                         relatedTo);
             }

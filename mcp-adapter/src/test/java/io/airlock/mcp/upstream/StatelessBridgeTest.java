@@ -90,7 +90,7 @@ class StatelessBridgeTest {
     }
 
     @Test
-    void serverRequestsAreRefusedAndOnlyProgressNotificationsPass() throws Exception {
+    void serverRequestsAreRefusedAndNotificationsAreLeftToTheRelay() throws Exception {
         ScriptedUpstream server = new ScriptedUpstream(request -> switch (request.method()) {
             case "server/discover" -> "{\"resultType\":\"complete\",\"supportedVersions\":[\"2026-07-28\"],"
                     + "\"capabilities\":{}}";
@@ -108,6 +108,8 @@ class StatelessBridgeTest {
         JsonRpcMessage refusal = server.sent.getLast();
         assertThat(refusal).isInstanceOf(JsonRpcMessage.Response.class);
         assertThat(((JsonRpcMessage.Response) refusal).error().path("code").asInt()).isEqualTo(-32601);
+        assertThat(listener.next().message()).isInstanceOfSatisfying(JsonRpcMessage.Notification.class,
+                n -> assertThat(n.method()).isEqualTo("notifications/message"));
         assertThat(listener.next().message()).isInstanceOfSatisfying(JsonRpcMessage.Notification.class,
                 n -> assertThat(n.method()).isEqualTo("notifications/progress"));
         assertThat(listener.deliveries).isEmpty();

@@ -2,7 +2,10 @@ package io.airlock.proxy.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.airlock.mcp.McpHeaders;
 import io.airlock.mcp.McpMethods;
+import io.airlock.mcp.upstream.StatelessBridge;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.airlock.mcp.ProtocolVersions;
 import io.airlock.mcp.jsonrpc.JsonRpcErrors;
 import io.airlock.mcp.jsonrpc.JsonRpcException;
@@ -284,10 +287,21 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     rejection.message(), rejection.data()).raw(), null);
             return;
         }
+        HttpHeaders headers = http.headers().copy();
         front.sessions().stateless(server).whenComplete((session, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 failOpen(ctx, request, error);
                 return;
+            }
+            if (session.upstream() instanceof StatelessBridge bridge
+                    && McpMethods.TOOLS_CALL.equals(request.method())) {
+                StatelessRequests.Rejection bad = StatelessRequests.checkParams(request, headers,
+                        bridge.headerParams(McpHeaders.nameOf(request)));
+                if (bad != null) {
+                    writeJson(ctx, bad.status(), JsonRpcMessages.error(request.id(), bad.code(), bad.message(),
+                            bad.data()).raw(), null);
+                    return;
+                }
             }
             JsonRpcId gatewayId = JsonRpcId.of("airlock-" + STATELESS_IDS.incrementAndGet());
             HttpExchange current = new HttpExchange(ctx, this, Set.of(request.id()), false, acceptsSse, acceptsJson,

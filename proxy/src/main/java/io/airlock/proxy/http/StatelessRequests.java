@@ -11,6 +11,7 @@ import io.airlock.mcp.jsonrpc.JsonRpcFrame;
 import io.airlock.mcp.jsonrpc.JsonRpcMessage;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -101,6 +102,59 @@ final class StatelessRequests {
                     "Method not found: " + request.method() + " does not exist in protocol 2026-07-28", null);
         }
         return null;
+    }
+
+    /**
+     * Checks the {@code Mcp-Param-*} headers of a {@code tools/call} against its arguments, for the parameters the
+     * tool declares with {@code x-mcp-header} ({@code declared}: lower-case header suffix → argument name). Headers
+     * the tool does not declare are not Airlock's to judge.
+     */
+    static Rejection checkParams(JsonRpcMessage.Request request, HttpHeaders headers, Map<String, String> declared) {
+        JsonNode arguments = request.params() == null ? null : request.params().get("arguments");
+        for (Map.Entry<String, String> param : declared.entrySet()) {
+            String headerName = "Mcp-Param-" + param.getKey();
+            String header = headers.get(headerName);
+            JsonNode value = arguments == null ? null : arguments.get(param.getValue());
+            if (value == null || value.isNull()) {
+                if (header != null) {
+                    return mismatch(headerName + " header is present but argument '" + param.getValue()
+                            + "' is absent");
+                }
+                continue;
+            }
+            if (header == null) {
+                return mismatch("the " + headerName + " header is required: the tool mirrors argument '"
+                        + param.getValue() + "' into it");
+            }
+            String decoded;
+            try {
+                decoded = McpHeaders.decode(header);
+            } catch (IllegalArgumentException e) {
+                return mismatch(headerName + " header value is invalid: " + e.getMessage());
+            }
+            if (!sameValue(decoded, value)) {
+                return mismatch(headerName + " header value '" + decoded + "' does not match body value '"
+                        + value.asText() + "'");
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameValue(String header, JsonNode value) {
+        if (value.isTextual()) {
+            return header.equals(value.textValue());
+        }
+        if (value.isBoolean()) {
+            return header.equals(Boolean.toString(value.booleanValue()));
+        }
+        if (value.isNumber()) {
+            try {
+                return new java.math.BigDecimal(header).compareTo(value.decimalValue()) == 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** The HTTP status a 2026-07-28 response carries, derived from its JSON-RPC error code. */

@@ -65,6 +65,7 @@ public final class RelaySession implements UpstreamListener {
     private final Map<String, ClientStream> progressStreams = new ConcurrentHashMap<>();
     private final Deque<JsonRpcMessage> unrouted = new ArrayDeque<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final boolean shared;
     private volatile ClientStream standalone;
     private volatile String protocolVersion;
     private volatile String closedReason;
@@ -73,6 +74,16 @@ public final class RelaySession implements UpstreamListener {
 
     public RelaySession(String id, String server, String agent, Upstream upstream, Gate gate, int maxInFlight,
                         Consumer<RelaySession> onClose) {
+        this(id, server, agent, upstream, gate, maxInFlight, onClose, false);
+    }
+
+    /**
+     * @param shared true when several clients share this session (stateless 2026-07-28 traffic): then a server
+     *               message goes only to a stream it can be attributed to, never to a guess
+     */
+    public RelaySession(String id, String server, String agent, Upstream upstream, Gate gate, int maxInFlight,
+                        Consumer<RelaySession> onClose, boolean shared) {
+        this.shared = shared;
         this.id = Objects.requireNonNull(id, "id");
         this.server = Objects.requireNonNull(server, "server");
         this.agent = agent;
@@ -395,6 +406,18 @@ public final class RelaySession implements UpstreamListener {
                 return;
             }
         }
+        JsonNode subscription = io.airlock.mcp.Meta.get(message, io.airlock.mcp.Meta.SUBSCRIPTION_ID);
+        JsonRpcId listenId = subscription == null ? null : JsonRpcId.ofNode(subscription);
+        if (listenId != null) {
+            Pending listen = pending.get(listenId);
+            if (listen != null && listen.stream().send(message)) {
+                return;
+            }
+        }
+        if (shared) {
+            routeShared(message);
+            return;
+        }
         boolean isRequest = message instanceof Request;
         ClientStream current = standalone;
         if (!isRequest && current != null && current.send(message)) {
@@ -421,6 +444,22 @@ public final class RelaySession implements UpstreamListener {
             forward(JsonRpcMessages.error(request.id(), JsonRpcErrors.INTERNAL_ERROR,
                     "the client has no open stream to receive this request"));
         }
+    }
+
+    /** Shared sessions: the only call in flight may take an unlabelled message; otherwise nobody can. */
+    private void routeShared(JsonRpcMessage message) {
+        Pending only = null;
+        int forwarded = 0;
+        for (Pending entry : pending.values()) {
+            if (entry.forwarded()) {
+                forwarded++;
+                only = entry;
+            }
+        }
+        if (forwarded == 1 && only.stream().send(message)) {
+            return;
+        }
+        log.debug("session {}: a server message could not be attributed to one client; dropped", id);
     }
 
     private ClientStream latestOpenStream() {

@@ -85,7 +85,7 @@ public final class SessionRegistry implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> {
                 Upstream bridge = new StatelessBridge(name, upstreams.apply(name), VERSION, parser);
                 RelaySession session = new RelaySession("stateless-" + name, name, "anonymous", bridge, gate,
-                        maxInFlight * 4, closed -> { });
+                        maxInFlight * 4, closed -> { }, true);
                 try {
                     session.start();
                 } catch (UpstreamException e) {

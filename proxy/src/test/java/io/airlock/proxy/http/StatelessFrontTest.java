@@ -130,6 +130,26 @@ class StatelessFrontTest {
     }
 
     @Test
+    void mcpParamHeadersMustMirrorTheArgumentsTheToolDeclares() throws Exception {
+        String body = "{\"name\":\"regional\",\"arguments\":{\"region\":\"Hello\"}," + meta() + "}";
+        HttpResponse<String> good = send(request("20", "tools/call", body, "regional")
+                .header("Mcp-Param-Region", "=?base64?SGVsbG8=?="));
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+
+        HttpResponse<String> missing = send(request("21", "tools/call", body, "regional"));
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertError(missing, -32020, 21);
+
+        HttpResponse<String> padding = send(request("22", "tools/call", body, "regional")
+                .header("Mcp-Param-Region", "=?base64?SGVsbG8?="));
+        assertError(padding, -32020, 22);
+
+        HttpResponse<String> wrong = send(request("23", "tools/call", body, "regional")
+                .header("mcp-param-region", "World"));
+        assertError(wrong, -32020, 23);
+    }
+
+    @Test
     void anUnsupportedVersionListsTheSupportedOnes() throws Exception {
         HttpResponse<String> response = send(request("9", "tools/list", "{" + meta("v999.0.0") + "}", null)
                 .setHeader("MCP-Protocol-Version", "v999.0.0"));
