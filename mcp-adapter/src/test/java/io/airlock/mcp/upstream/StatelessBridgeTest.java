@@ -30,7 +30,7 @@ class StatelessBridgeTest {
         StatelessBridge bridge = bridge(server, Duration.ofSeconds(5));
         bridge.start(listener);
         assertThat(bridge.era()).isEqualTo(StatelessBridge.Era.MODERN);
-        assertThat(server.methods()).containsExactly("server/discover");
+        assertThat(server.methods()).containsExactly("server/discover", "tools/list");
 
         bridge.send(request("t1", "tools/list"));
         JsonRpcMessage.Response answer = (JsonRpcMessage.Response) listener.next().message();
@@ -50,7 +50,8 @@ class StatelessBridgeTest {
         bridge.start(listener);
 
         assertThat(bridge.era()).isEqualTo(StatelessBridge.Era.LEGACY);
-        assertThat(server.methods()).containsExactly("server/discover", "initialize", "notifications/initialized");
+        assertThat(server.methods()).containsExactly("server/discover", "initialize", "notifications/initialized",
+                "tools/list");
         assertThat(server.sent.get(1).tree().path("params").path("protocolVersion").asText()).isEqualTo("2025-11-25");
 
         bridge.send(request("d", "server/discover"));
@@ -68,6 +69,23 @@ class StatelessBridgeTest {
         bridge.send(request("c", "tools/call"));
         assertThat(text((JsonRpcMessage.Response) listener.next().message())).isEqualTo(
                 "{\"jsonrpc\":\"2.0\",\"id\":\"c\",\"result\":{\"resultType\":\"complete\",\"content\":[]}}");
+    }
+
+    @Test
+    void toolsDeclaringHeaderParamsAreLearnedAtStart() throws Exception {
+        ScriptedUpstream server = new ScriptedUpstream(request -> switch (request.method()) {
+            case "server/discover" -> "{\"resultType\":\"complete\",\"supportedVersions\":[\"2026-07-28\"],"
+                    + "\"capabilities\":{}}";
+            case "tools/list" -> "{\"resultType\":\"complete\",\"tools\":[{\"name\":\"geo\",\"inputSchema\":"
+                    + "{\"type\":\"object\",\"properties\":{\"region\":{\"type\":\"string\","
+                    + "\"x-mcp-header\":\"Region\"},\"q\":{\"type\":\"string\"}}}}]}";
+            default -> "{}";
+        });
+        StatelessBridge bridge = bridge(server, Duration.ofSeconds(5));
+        bridge.start(listener);
+        assertThat(bridge.headerParams("geo")).containsExactly(java.util.Map.entry("region", "region"));
+        assertThat(bridge.headerParams("other")).isEmpty();
+        assertThat(bridge.headerParams(null)).isEmpty();
     }
 
     @Test
