@@ -53,6 +53,7 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<JsonRpcId, String> methods = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Map<String, String>> headerParams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> headerDisplayNames = new ConcurrentHashMap<>();
     private volatile UpstreamListener listener;
     private volatile Era era;
     private volatile JsonNode initializeResult;
@@ -78,7 +79,16 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
     public void start(UpstreamListener listener) throws UpstreamException {
         this.listener = Objects.requireNonNull(listener, "listener");
         inner.start(this);
+        if (inner instanceof StreamableHttpUpstream http) {
+            http.headerParams(this::headerValues);
+        }
         JsonRpcMessage.Response discover = ask(McpMethods.SERVER_DISCOVER, discoverParams(), probeMillis);
+        if (discover != null && discover.isError() && isModernError(discover)) {
+            // A modern server refusing this particular request (version, capability, headers): ask once more.
+            log.info("upstream '{}' refused server/discover with a 2026-07-28 error ({}); retrying once", name,
+                    discover.error().path("code").asInt());
+            discover = ask(McpMethods.SERVER_DISCOVER, discoverParams(), probeMillis);
+        }
         JsonNode versions = discover == null || discover.isError() ? null
                 : discover.result().get("supportedVersions");
         if (versions != null && versions.isArray() && contains(versions, ProtocolVersions.V2026_07_28)) {
@@ -120,6 +130,39 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
         return tool == null ? Map.of() : headerParams.getOrDefault(tool, Map.of());
     }
 
+    /** The 2026-07-28 error codes only a modern server sends: they mean "modern, but not like that". */
+    private static boolean isModernError(JsonRpcMessage.Response response) {
+        int code = response.error().path("code").asInt();
+        return code == JsonRpcErrors.UNSUPPORTED_PROTOCOL_VERSION && supports2026(response)
+                || code == JsonRpcErrors.HEADER_MISMATCH || code == JsonRpcErrors.MISSING_CLIENT_CAPABILITY;
+    }
+
+    private static boolean supports2026(JsonRpcMessage.Response response) {
+        JsonNode supported = response.error().path("data").path("supported");
+        return supported.isArray() && contains(supported, ProtocolVersions.V2026_07_28);
+    }
+
+    /** {@code Mcp-Param-*} headers for a tools/call, computed from its arguments (the front checked they agree). */
+    private Map<String, String> headerValues(JsonRpcMessage.Request request) {
+        if (!McpMethods.TOOLS_CALL.equals(request.method())) {
+            return Map.of();
+        }
+        Map<String, String> declared = headerParams(io.airlock.mcp.McpHeaders.nameOf(request));
+        if (declared.isEmpty()) {
+            return Map.of();
+        }
+        JsonNode arguments = request.params() == null ? null : request.params().get("arguments");
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        declared.forEach((header, argument) -> {
+            JsonNode value = arguments == null ? null : arguments.get(argument);
+            if (value != null && value.isValueNode() && !value.isNull()) {
+                headers.put("Mcp-Param-" + headerDisplayNames.getOrDefault(header, header),
+                        io.airlock.mcp.McpHeaders.encode(value.asText()));
+            }
+        });
+        return headers;
+    }
+
     /** Reads the tool list once at start (a few pages at most), so headers can be checked from the first call. */
     private void learnTools() throws UpstreamException {
         String cursor = null;
@@ -152,7 +195,9 @@ public final class StatelessBridge implements Upstream, UpstreamListener {
             properties.properties().forEach(entry -> {
                 JsonNode header = entry.getValue().get("x-mcp-header");
                 if (header != null && header.isTextual() && !header.textValue().isBlank()) {
-                    params.put(header.textValue().toLowerCase(java.util.Locale.ROOT), entry.getKey());
+                    String lower = header.textValue().toLowerCase(java.util.Locale.ROOT);
+                    params.put(lower, entry.getKey());
+                    headerDisplayNames.put(lower, header.textValue());
                 }
             });
             if (tool.path("name").isTextual()) {

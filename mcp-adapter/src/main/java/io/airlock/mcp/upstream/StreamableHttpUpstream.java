@@ -4,6 +4,7 @@ import static io.airlock.mcp.upstream.HttpUpstreamSupport.CLIENT;
 
 import io.airlock.mcp.McpHeaders;
 import io.airlock.mcp.McpMethods;
+import io.airlock.mcp.Meta;
 import io.airlock.mcp.ProtocolVersions;
 import io.airlock.mcp.jsonrpc.JsonRpcException;
 import io.airlock.mcp.jsonrpc.JsonRpcId;
@@ -46,6 +47,8 @@ public final class StreamableHttpUpstream implements Upstream {
     private volatile JsonRpcMessage.Request initialize;
     private volatile JsonRpcMessage initialized;
     private volatile Thread standaloneStream;
+    private volatile java.util.function.Function<JsonRpcMessage.Request, java.util.Map<String, String>> headerParams =
+            request -> java.util.Map.of();
 
     public StreamableHttpUpstream(String name, UpstreamSpec.StreamableHttp spec, JsonRpcParser parser) {
         this.name = Objects.requireNonNull(name, "name");
@@ -56,6 +59,11 @@ public final class StreamableHttpUpstream implements Upstream {
     @Override
     public void start(UpstreamListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Supplies the {@code Mcp-Param-*} headers a 2026-07-28 request must carry (from the tool's x-mcp-header). */
+    public void headerParams(java.util.function.Function<JsonRpcMessage.Request, java.util.Map<String, String>> f) {
+        this.headerParams = java.util.Objects.requireNonNull(f, "f");
     }
 
     /** Sets the protocol version to announce in {@code MCP-Protocol-Version} (the one the client negotiated). */
@@ -110,12 +118,19 @@ public final class StreamableHttpUpstream implements Upstream {
             if (session != null) {
                 builder.header("Mcp-Session-Id", session);
             }
-            if (ProtocolVersions.V2026_07_28.equals(protocolVersion)
-                    && message instanceof JsonRpcMessage.Request request) {
-                builder.header(McpHeaders.METHOD, request.method());
-                String mcpName = McpHeaders.nameOf(request);
-                if (mcpName != null) {
-                    builder.header(McpHeaders.NAME, McpHeaders.encode(mcpName));
+            if (message instanceof JsonRpcMessage.Request request) {
+                // A 2026-07-28 request carries its version in _meta; the standard headers must mirror the body.
+                com.fasterxml.jackson.databind.JsonNode modern = Meta.get(request, Meta.PROTOCOL_VERSION);
+                if (modern != null && modern.isTextual()) {
+                    builder.setHeader("MCP-Protocol-Version", modern.textValue());
+                }
+                if (modern != null || ProtocolVersions.V2026_07_28.equals(protocolVersion)) {
+                    builder.header(McpHeaders.METHOD, request.method());
+                    String mcpName = McpHeaders.nameOf(request);
+                    if (mcpName != null) {
+                        builder.header(McpHeaders.NAME, McpHeaders.encode(mcpName));
+                    }
+                    headerParams.apply(request).forEach(builder::header);
                 }
             }
             response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
