@@ -18,4 +18,10 @@ public interface Gate {
      * so that the listing and the guard apply the same policy.
      */
     boolean isListed(String server, String tool);
+
+    /**
+     * The server's {@code tools} array as it passed through {@code tools/list}: the gate may learn the tools'
+     * annotations from it. Never blocks; never throws.
+     */
+    default void observeTools(String server, com.fasterxml.jackson.databind.JsonNode tools) {}
 }

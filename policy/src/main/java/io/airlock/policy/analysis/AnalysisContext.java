@@ -12,8 +12,10 @@ import java.util.Set;
  * @param workspaceRoots absolute, normalised directories the agent works in; the first is the working directory
  * @param home           the user's home directory (for {@code ~} and home secrets)
  * @param allowedHosts   hosts (exact or {@code *.suffix}) network access to which is expected (registries, docs)
+ * @param workingDirectory where relative paths resolve (the first root unless a tool names another directory)
  */
-public record AnalysisContext(List<Path> workspaceRoots, Path home, Set<String> allowedHosts) {
+public record AnalysisContext(List<Path> workspaceRoots, Path home, Set<String> allowedHosts,
+                              Path workingDirectory) {
 
     public AnalysisContext {
         workspaceRoots = workspaceRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
@@ -22,10 +24,16 @@ public record AnalysisContext(List<Path> workspaceRoots, Path home, Set<String> 
         }
         home = Objects.requireNonNull(home, "home").toAbsolutePath().normalize();
         allowedHosts = Set.copyOf(allowedHosts);
+        workingDirectory = workingDirectory == null ? workspaceRoots.getFirst()
+                : workingDirectory.toAbsolutePath().normalize();
     }
 
-    /** The directory relative paths resolve against. */
-    public Path workingDirectory() {
-        return workspaceRoots.getFirst();
+    public AnalysisContext(List<Path> workspaceRoots, Path home, Set<String> allowedHosts) {
+        this(workspaceRoots, home, allowedHosts, null);
+    }
+
+    /** The same perimeter, with relative paths resolving against {@code directory}. */
+    public AnalysisContext withWorkingDirectory(Path directory) {
+        return new AnalysisContext(workspaceRoots, home, allowedHosts, directory);
     }
 }

@@ -13,7 +13,40 @@ import java.util.Map;
  * @param servers        upstreams by name, in config order
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
-                            Map<String, ServerConfig> servers, String source) {
+                            Map<String, ServerConfig> servers, String source, PolicySettings policy) {
+
+    /**
+     * The policy engine's settings.
+     *
+     * @param file         the policy file, or null for the built-in default
+     * @param workspace    the directories agents work in (relative paths resolve against the first)
+     * @param allowedHosts hosts (or {@code *.suffix}) network access to which is expected
+     * @param home         the user's home, for {@code ~} and home secrets
+     */
+    public record PolicySettings(java.nio.file.Path file, List<java.nio.file.Path> workspace,
+                                 List<String> allowedHosts, java.nio.file.Path home) {
+
+        /** Package registries and code hosts agents fetch from in everyday work. */
+        public static final List<String> DEFAULT_ALLOWED_HOSTS = List.of("registry.npmjs.org", "*.npmjs.org",
+                "pypi.org", "files.pythonhosted.org", "repo.maven.apache.org", "repo1.maven.org", "crates.io",
+                "static.crates.io", "proxy.golang.org", "sum.golang.org", "rubygems.org", "github.com",
+                "*.githubusercontent.com", "deb.debian.org", "security.debian.org");
+
+        public PolicySettings {
+            workspace = List.copyOf(workspace);
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        public static PolicySettings defaults() {
+            return new PolicySettings(null, List.of(java.nio.file.Path.of("").toAbsolutePath()),
+                    DEFAULT_ALLOWED_HOSTS, java.nio.file.Path.of(System.getProperty("user.home")));
+        }
+    }
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source) {
+        this(host, port, allowedOrigins, limits, servers, source, PolicySettings.defaults());
+    }
 
     /** Per-frame and per-session bounds. */
     public record Limits(int maxFrameBytes, int maxDepth, int maxInFlightPerSession, int maxSessions,
@@ -27,6 +60,6 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy);
     }
 }

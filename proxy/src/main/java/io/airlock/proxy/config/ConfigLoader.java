@@ -33,9 +33,10 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers");
+    private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
-            "builtin", "workspace", "tools", "resources", "prompts");
+            "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags");
+    private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
 
     private ConfigLoader() {}
 
@@ -116,7 +117,30 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> entry = it.next();
             servers.put(entry.getKey(), server(r, entry.getKey(), entry.getValue(), baseDir));
         }
-        return new AirlockConfig(host, port, origins, limits, servers, source);
+        return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir));
+    }
+
+    private static AirlockConfig.PolicySettings policy(Reader r, JsonNode node, Path baseDir) throws ConfigException {
+        AirlockConfig.PolicySettings d = AirlockConfig.PolicySettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "policy");
+        r.onlyKnown(node, "policy", POLICY);
+        Path file = node.has("file") ? baseDir.resolve(r.text(node.get("file"), "policy.file")) : null;
+        List<Path> workspace = d.workspace();
+        if (node.has("workspace")) {
+            workspace = r.strings(node.get("workspace"), "policy.workspace").stream()
+                    .map(w -> baseDir.resolve(w.startsWith("~/") ? System.getProperty("user.home") + w.substring(1)
+                            : w).normalize()).toList();
+            if (workspace.isEmpty()) {
+                throw r.error("policy.workspace", "empty (expected: at least one directory)");
+            }
+        }
+        List<String> hosts = node.has("allowedHosts") ? r.strings(node.get("allowedHosts"), "policy.allowedHosts")
+                : d.allowedHosts();
+        Path home = node.has("home") ? baseDir.resolve(r.text(node.get("home"), "policy.home")) : d.home();
+        return new AirlockConfig.PolicySettings(file, workspace, hosts, home);
     }
 
     private static AirlockConfig.Limits limits(Reader r, JsonNode node) throws ConfigException {
@@ -192,7 +216,31 @@ public final class ConfigLoader {
         }
         ListGate.ServerLists lists = new ListGate.ServerLists(lists(r, node.get("tools"), at + ".tools"),
                 lists(r, node.get("resources"), at + ".resources"), lists(r, node.get("prompts"), at + ".prompts"));
-        return new ServerConfig(name, transport, lists);
+        String kind = node.has("kind") ? r.text(node.get("kind"), at + ".kind") : null;
+        boolean trusted = false;
+        if (node.has("trusted")) {
+            if (!node.get("trusted").isBoolean()) {
+                throw r.error(at + ".trusted", "must be true or false");
+            }
+            trusted = node.get("trusted").booleanValue();
+        }
+        Map<String, List<String>> tags = new LinkedHashMap<>();
+        if (node.has("tags")) {
+            r.object(node.get("tags"), at + ".tags");
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.get("tags").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                List<String> labels = r.strings(e.getValue(), at + ".tags." + e.getKey());
+                for (String label : labels) {
+                    try {
+                        io.airlock.policy.rules.TagPattern.parse(label);
+                    } catch (IllegalArgumentException ex) {
+                        throw r.error(at + ".tags." + e.getKey(), ex.getMessage());
+                    }
+                }
+                tags.put(e.getKey(), labels);
+            }
+        }
+        return new ServerConfig(name, transport, lists, kind, trusted, tags);
     }
 
     private static void notWith(Reader r, JsonNode node, String at, String kind, String... fields)

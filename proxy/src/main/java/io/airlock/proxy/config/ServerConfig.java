@@ -7,7 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /** One named upstream in {@code airlock.yaml}. */
-public record ServerConfig(String name, Transport transport, ListGate.ServerLists lists) {
+public record ServerConfig(String name, Transport transport, ListGate.ServerLists lists, String kind, boolean trusted,
+                           Map<String, List<String>> tagOverrides) {
+
+    public ServerConfig {
+        tagOverrides = Map.copyOf(tagOverrides);
+    }
+
+    public ServerConfig(String name, Transport transport, ListGate.ServerLists lists) {
+        this(name, transport, lists, null, false, Map.of());
+    }
 
     /** How the server is reached. */
     public sealed interface Transport {}

@@ -377,6 +377,11 @@ public final class RelaySession implements UpstreamListener {
         if (tools == null || !tools.isArray()) {
             return response;
         }
+        try {
+            gate.observeTools(server, tools);
+        } catch (RuntimeException e) {
+            log.warn("gate could not read the tool list of '{}': {}", server, e.toString());
+        }
         ArrayNode kept = ((ArrayNode) tools).arrayNode();
         for (JsonNode tool : tools) {
             JsonNode name = tool.get("name");
