@@ -50,6 +50,12 @@ final class Airlock implements AutoCloseable {
         for (String arg : args) {
             yaml.append(", \"").append(arg).append('"');
         }
-        return yaml.append("]\n").toString();
+        return yaml.append("]\n").append(VOUCHED).toString();
     }
+
+    /**
+     * The operator's statement that this server's tools have no capability of the taxonomy: relay tests use it so
+     * that the default policy lets their calls through (policy behaviour has its own tests).
+     */
+    static final String VOUCHED = "  tags: {\"*\": []}\n";
 }

@@ -39,7 +39,7 @@ class HttpUpstreamIT {
     @Test
     void streamableHttpUpstreamRelaysCallsAndServerRequestsOnTheRightStream() throws Exception {
         try (Airlock airlock = Airlock.start("remote:\n  url: http://127.0.0.1:" + streamablePort + "/mcp\n"
-                + "  tools:\n    deny: [get-env]\n")) {
+                + Airlock.VOUCHED + "  tools:\n    deny: [get-env]\n")) {
             JsonNode report = TsClient.http(airlock.url("remote"), """
                     [{"op":"listTools"},
                      {"op":"callTool","name":"echo","arguments":{"message":"over http"}},
@@ -59,7 +59,7 @@ class HttpUpstreamIT {
     @Test
     void legacySseUpstreamIsReachableFromAModernClient() throws Exception {
         try (Airlock airlock = Airlock.start("old:\n  url: http://127.0.0.1:" + legacyPort + "/sse\n"
-                + "  transport: sse\n")) {
+                + "  transport: sse\n" + Airlock.VOUCHED)) {
             JsonNode report = TsClient.http(airlock.url("old"), """
                     [{"op":"callTool","name":"echo","arguments":{"message":"legacy upstream"}},
                      {"op":"callTool","name":"trigger-sampling-request","arguments":{"prompt":"old sampling"}}]""");

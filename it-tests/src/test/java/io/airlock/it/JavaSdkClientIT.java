@@ -26,7 +26,7 @@ class JavaSdkClientIT {
     @Test
     void theJavaSdkClientWorksThroughAirlockAndSeesTheGate() throws Exception {
         try (Airlock airlock = Airlock.start("workbench:\n  builtin: workbench\n  workspace: " + workspace
-                + "\n  tools:\n    deny: [run_command]\n")) {
+                + "\n" + Airlock.VOUCHED + "  tools:\n    deny: [run_command]\n")) {
             HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                     .builder("http://127.0.0.1:" + airlock.port())
                     .endpoint("/mcp/workbench")

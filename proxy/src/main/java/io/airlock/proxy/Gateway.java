@@ -3,15 +3,12 @@ package io.airlock.proxy;
 import io.airlock.mcp.jsonrpc.JsonRpcParser;
 import io.airlock.mcp.jsonrpc.ParseLimits;
 import io.airlock.policy.Gate;
-import io.airlock.policy.ListGate;
 import io.airlock.proxy.config.AirlockConfig;
-import io.airlock.proxy.config.ServerConfig;
+import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.http.AirlockServer;
 import io.airlock.proxy.relay.SessionRegistry;
 import io.airlock.proxy.relay.UpstreamFactory;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Assembles Airlock from a config: parser, gate, upstream factory, sessions, and (for HTTP) the server. */
 public final class Gateway implements AutoCloseable {
@@ -23,23 +20,20 @@ public final class Gateway implements AutoCloseable {
     private final SessionRegistry sessions;
     private AirlockServer server;
 
-    public Gateway(AirlockConfig config) {
+    /** @throws ConfigException when the configured policy file is missing or invalid */
+    public Gateway(AirlockConfig config) throws ConfigException {
         this.config = config;
         AirlockConfig.Limits limits = config.limits();
         this.parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
                 limits.maxFrameBytes(), 64));
-        this.gate = listGate(config);
+        try {
+            this.gate = PolicyEngine.live(config);
+        } catch (io.airlock.policy.rules.PolicyException e) {
+            throw new ConfigException("policy.file: " + e.getMessage(), e);
+        }
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()));
-    }
-
-    static Gate listGate(AirlockConfig config) {
-        Map<String, ListGate.ServerLists> lists = new LinkedHashMap<>();
-        for (ServerConfig server : config.servers().values()) {
-            lists.put(server.name(), server.lists());
-        }
-        return new ListGate(lists);
     }
 
     /** Starts the HTTP front; returns the bound address. */

@@ -6,7 +6,8 @@ import io.airlock.policy.analysis.AnalysisContext;
 import io.airlock.policy.analysis.PathAnalyzer;
 import io.airlock.policy.analysis.UrlAnalyzer;
 import io.airlock.policy.cascade.ToolCall;
-import io.airlock.policy.catalog.ArgSpec;
+import io.airlock.policy.catalog.ArgRole;
+import io.airlock.policy.catalog.ArgValue;
 import io.airlock.policy.catalog.ToolSpec;
 import io.airlock.policy.tags.Capability;
 import io.airlock.policy.tags.Scope;
@@ -20,9 +21,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * Gives a call its capability tags, from (in order): the operator's overrides for the tool, else the catalog's spec
- * for the server kind, else {@code unknown}; then the analysis of each argument the spec names; then the tool's
- * annotations. Deterministic: the same call, context and catalog always get the same tags.
+ * Gives a call its capability tags: the operator's override for the tool, when the config has one, is the whole
+ * answer; otherwise the catalog's spec for the server kind (else {@code unknown}), the analysis of each argument the
+ * spec names, and the tool's annotations. Deterministic: the same call, context and catalog always get the same tags.
  */
 public final class Tagger {
 
@@ -31,6 +32,21 @@ public final class Tagger {
                               AnalysisContext context) {
         public ServerFacts {
             overrides = Map.copyOf(overrides);
+        }
+
+        /** The operator's tags for the tool: an exact entry, else the first glob entry that matches; or null. */
+        public List<Tag> override(String tool) {
+            List<Tag> exact = overrides.get(tool);
+            if (exact != null) {
+                return exact;
+            }
+            for (Map.Entry<String, List<Tag>> entry : overrides.entrySet()) {
+                if ((entry.getKey().contains("*") || entry.getKey().contains("?"))
+                        && io.airlock.policy.Glob.of(entry.getKey()).matches(tool)) {
+                    return entry.getValue();
+                }
+            }
+            return null;
         }
     }
 
@@ -56,77 +72,105 @@ public final class Tagger {
     }
 
     private void tool(ToolCall call, ServerFacts server, ToolAnnotations annotations, List<Tag> tags) {
-        List<Tag> override = server.overrides().get(call.tool());
+        List<Tag> override = server.override(call.tool());
         Optional<ToolSpec> spec = server.kind() == null ? Optional.empty() : catalog.apply(server.kind(), call.tool());
         if (override != null) {
+            // The operator's word on the tool is its whole tag set: nothing is inferred on top of it.
             tags.addAll(override);
-        } else if (spec.isPresent()) {
+            return;
+        }
+        if (spec.isPresent()) {
             tags.addAll(spec.get().baseTags());
+            tags.addAll(spec.get().conditionalTags(call.arguments()));
         } else {
             tags.add(Tag.of(Capability.UNKNOWN, "tool '" + call.tool() + "' of server '" + call.server()
                     + "' (kind " + (server.kind() == null ? "unknown" : server.kind()) + ") is not in the catalog"));
         }
-        spec.ifPresent(s -> arguments(s, call.arguments(), server.context(), tags));
+        spec.ifPresent(s -> arguments(s.argValues(call.arguments()), server.context(), tags));
         annotations(annotations, server.trusted(), tags);
     }
 
-    private void arguments(ToolSpec spec, JsonNode arguments, AnalysisContext ctx, List<Tag> tags) {
+    private void arguments(List<ArgValue> values, AnalysisContext ctx, List<Tag> tags) {
         AnalysisContext effective = ctx;
-        for (ArgSpec arg : spec.args()) {
-            if (arg.role() != io.airlock.policy.catalog.ArgRole.CWD) {
+        for (ArgValue arg : values) {
+            if (arg.role() != ArgRole.CWD) {
                 continue;
             }
-            for (JsonNode value : values(arguments, arg.pointer())) {
-                Path cwd = value.isTextual() ? PathAnalyzer.resolve(value.textValue(), ctx) : null;
-                Scope scope = value.isTextual() ? PathAnalyzer.scope(value.textValue(), ctx) : Scope.UNKNOWN;
-                if (scope != Scope.INSIDE) {
-                    tags.add(Tag.of(Capability.EXEC_COMMAND, scope, "runs in " + value.asText()));
-                }
-                if (cwd != null) {
-                    effective = ctx.withWorkingDirectory(cwd);
-                }
+            String text = arg.value().isTextual() ? arg.value().textValue() : null;
+            Path cwd = text == null ? null : PathAnalyzer.resolve(text, ctx);
+            Scope scope = text == null ? Scope.UNKNOWN : PathAnalyzer.scope(text, ctx);
+            if (scope != Scope.INSIDE) {
+                tags.add(Tag.of(Capability.EXEC_COMMAND, scope, "runs in " + arg.text()));
+            }
+            if (cwd != null) {
+                effective = ctx.withWorkingDirectory(cwd);
             }
         }
         boolean forced = false;
         List<String> refspecs = new ArrayList<>();
-        String remote = null;
-        for (ArgSpec arg : spec.args()) {
-            for (JsonNode value : values(arguments, arg.pointer())) {
-                String text = value.isValueNode() ? value.asText() : null;
-                switch (arg.role()) {
-                    case SHELL_COMMAND -> {
-                        if (text != null) {
-                            tags.addAll(analyzers.shell(text, effective));
-                        }
+        String command = null;
+        String stdin = null;
+        for (ArgValue arg : values) {
+            String text = arg.value().isValueNode() ? arg.value().asText() : null;
+            switch (arg.role()) {
+                case SHELL_COMMAND -> {
+                    if (text != null) {
+                        command = text;
+                        tags.addAll(analyzers.shell(text, effective));
+                    } else {
+                        tags.add(Tag.of(Capability.OBFUSCATED, "a command that is not a string"));
                     }
-                    case ARGV -> tags.addAll(analyzers.shell(argvToCommand(value), effective));
-                    case PATH_READ -> pathTags(text, Access.READ, effective, tags);
-                    case PATH_WRITE -> pathTags(text, Access.WRITE, effective, tags);
-                    case PATH_DELETE -> pathTags(text, Access.DELETE, effective, tags);
-                    case URL -> {
-                        if (text != null) {
-                            tags.addAll(UrlAnalyzer.analyze(text, effective));
-                        }
-                    }
-                    case SQL -> {
-                        if (text != null) {
-                            tags.addAll(analyzers.sql(text));
-                        }
-                    }
-                    case GIT_REFSPEC -> {
-                        if (text != null) {
-                            refspecs.add(text);
-                        }
-                    }
-                    case FORCE_FLAG -> forced |= value.asBoolean(false);
-                    case CWD -> { /* handled first */ }
-                    default -> { /* roles added later are analysed when the tagger learns them */ }
                 }
+                case ARGV -> {
+                    command = argvToCommand(arg.value());
+                    tags.addAll(analyzers.shell(command, effective));
+                }
+                case PATH_READ -> pathTags(text, Access.READ, effective, tags);
+                case PATH_WRITE -> pathTags(text, Access.WRITE, effective, tags);
+                case PATH_DELETE -> pathTags(text, Access.DELETE, effective, tags);
+                case PATH_OR_URL -> {
+                    if (text != null && text.matches("(?i)[a-z][a-z0-9+.-]*://.*") && !text.startsWith("file:")) {
+                        tags.addAll(UrlAnalyzer.analyze(text, effective));
+                    } else {
+                        pathTags(text, Access.READ, effective, tags);
+                    }
+                }
+                case URL -> tags.addAll(text == null
+                        ? List.of(Tag.of(Capability.NETWORK_EGRESS, Scope.UNKNOWN, "a URL that is not a string"))
+                        : UrlAnalyzer.analyze(text, effective));
+                case SQL -> tags.addAll(text == null
+                        ? List.of(Tag.of(Capability.UNKNOWN, "SQL that is not a string"))
+                        : analyzers.sql(text));
+                case GIT_REFSPEC -> {
+                    if (text != null) {
+                        refspecs.add(text);
+                    }
+                }
+                case FORCE_FLAG -> forced |= arg.isTrue();
+                case STDIN -> stdin = text;
+                case CWD -> { /* handled first */ }
             }
         }
-        if (!refspecs.isEmpty() || forced) {
-            tags.addAll(analyzers.gitPush(remote, refspecs, forced));
+        if (stdin != null && command != null) {
+            tags.addAll(stdinTags(command, stdin, effective));
         }
+        if (!refspecs.isEmpty() || forced) {
+            tags.addAll(analyzers.gitPush(null, refspecs, forced));
+        }
+    }
+
+    /** Text on a command's stdin is code when the command is an interpreter reading its program from there. */
+    private List<Tag> stdinTags(String command, String stdin, AnalysisContext ctx) {
+        String program = command.strip().split("\\s+")[0];
+        program = program.substring(program.lastIndexOf('/') + 1).replace("'", "");
+        if (program.matches("(ba|da|z|k)?sh")) {
+            return analyzers.shell(stdin, ctx);
+        }
+        if (program.matches("python[0-9.]*|node|perl|ruby|php|lua|osascript|pwsh|powershell")) {
+            return List.of(Tag.of(Capability.OBFUSCATED, "a program for " + program + " on stdin, which the "
+                    + "analyser cannot assess"));
+        }
+        return List.of();
     }
 
     private static void pathTags(String text, Access access, AnalysisContext ctx, List<Tag> tags) {
@@ -160,32 +204,6 @@ public final class Tagger {
                 && tags.removeIf(t -> t.capability() == Capability.UNKNOWN)) {
             tags.add(Tag.of(Capability.READ_FILE, Scope.INSIDE, "trusted server declares readOnlyHint"));
         }
-    }
-
-    /** The values at a pointer whose segments may be {@code *} (every array element or object value). */
-    static List<JsonNode> values(JsonNode root, String pointer) {
-        List<JsonNode> current = new ArrayList<>();
-        if (root == null) {
-            return current;
-        }
-        current.add(root);
-        for (String segment : pointer.substring(1).split("/", -1)) {
-            List<JsonNode> next = new ArrayList<>();
-            for (JsonNode node : current) {
-                if (segment.equals("*")) {
-                    node.elements().forEachRemaining(next::add);
-                } else {
-                    String key = segment.replace("~1", "/").replace("~0", "~");
-                    JsonNode child = node.isArray() && key.matches("\\d+") ? node.get(Integer.parseInt(key))
-                            : node.get(key);
-                    if (child != null && !child.isNull()) {
-                        next.add(child);
-                    }
-                }
-            }
-            current = next;
-        }
-        return current;
     }
 
     /** An argv array as a shell command line, each element single-quoted, so the shell analyser sees it exactly. */

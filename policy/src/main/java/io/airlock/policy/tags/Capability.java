@@ -32,7 +32,8 @@ public enum Capability {
     SYSTEM_DISRUPTION("Disturbs the machine or its services: kill, shutdown, package removal, firewall, mounts."),
     OBFUSCATED("Hides what it does: encoded payloads, eval, string-built commands, constructs the analyser does not "
             + "model."),
-    UNKNOWN("Nobody knows what it does: an uncatalogued tool, or a command that could not be analysed.");
+    UNKNOWN("Nobody knows what it does: an uncatalogued tool (no scope), or an argument the analysers could not make "
+            + "sense of, such as a command that does not parse (scope unknown).");
 
     private final String definition;
 

@@ -131,7 +131,7 @@ class PolicyTest {
         Policy policy = PolicyLoader.builtinDefault();
         assertThat(policy.defaultAction()).isEqualTo(Action.CLASSIFY);
         for (String hard : List.of("secret_resolve", "deploy", "publish", "vcs_history_rewrite", "public_exposure",
-                "persistence", "privilege", "db_destructive", "remote_code")) {
+                "persistence", "db_destructive", "remote_code")) {
             Evaluation e = policy.evaluate(facts("t", hard));
             assertThat(e.hard()).as(hard).isTrue();
             assertThat(e.action()).as(hard).isIn(Action.ASK, Action.DENY);

@@ -94,6 +94,9 @@ class TaggerTest {
                 Map.of("mystery", List.of(Tag.of(Capability.READ_FILE, Scope.INSIDE, "operator override"))), CTX),
                 ToolAnnotations.NONE);
         assertThat(labels(overridden)).containsExactly("read_file:inside");
+        List<Tag> vouched = tagger.tag(call("anything", "{}"), new Tagger.ServerFacts("test", false,
+                Map.of("*", List.of()), CTX), ToolAnnotations.NONE);
+        assertThat(vouched).isEmpty();
     }
 
     @Test

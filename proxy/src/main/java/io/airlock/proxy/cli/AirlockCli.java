@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = AirlockCli.Version.class,
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
-                AirlockCli.CheckConfig.class})
+                AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec
@@ -78,6 +78,9 @@ public final class AirlockCli implements Runnable {
                 InetSocketAddress bound = gateway.startHttp();
                 printEndpoints(System.err, config, bound);
                 awaitShutdown(gateway);
+            } catch (ConfigException e) {
+                System.err.println("airlock: invalid config: " + e.getMessage());
+                return 2;
             }
             return 0;
         }
@@ -108,6 +111,9 @@ public final class AirlockCli implements Runnable {
             }
             try (Gateway gateway = new Gateway(config)) {
                 return new StdioFront(gateway, server).run(System.in, System.out);
+            } catch (ConfigException e) {
+                System.err.println("airlock: invalid config: " + e.getMessage());
+                return 2;
             }
         }
     }
@@ -134,6 +140,9 @@ public final class AirlockCli implements Runnable {
                         (ServerConfig.Workbench) workbench.transport());
                 printDemo(System.out, bound, workspace);
                 awaitShutdown(gateway);
+            } catch (ConfigException e) {
+                System.err.println("airlock: " + e.getMessage());
+                return 2;
             }
             return 0;
         }
@@ -169,7 +178,7 @@ public final class AirlockCli implements Runnable {
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
             return new AirlockConfig(listen.substring(0, colon), port, config.allowedOrigins(), config.limits(),
-                    config.servers(), config.source());
+                    config.servers(), config.source(), config.policy());
         } catch (NumberFormatException e) {
             throw new ConfigException("--listen: port '" + listen.substring(colon + 1) + "' is not a number");
         }

@@ -41,6 +41,7 @@ class AirlockServerTest {
                   fake:
                     command: %s
                     tools: {deny: [forbidden]}
+                    tags: {"*": []}
                   broken:
                     command: /nonexistent/server
                 """.formatted(fake), "test", Path.of(".")));

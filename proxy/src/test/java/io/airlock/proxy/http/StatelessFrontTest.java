@@ -40,6 +40,7 @@ class StatelessFrontTest {
                   fake:
                     command: %s
                     tools: {deny: [forbidden]}
+                    tags: {"*": []}
                 """.formatted(fake), "test", Path.of(".")));
         url = "http://127.0.0.1:" + gateway.startHttp().getPort() + "/mcp/fake";
     }

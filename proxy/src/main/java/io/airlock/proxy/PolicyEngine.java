@@ -1,0 +1,118 @@
+package io.airlock.proxy;
+
+import io.airlock.policy.ListGate;
+import io.airlock.policy.PolicyGate;
+import io.airlock.policy.analysis.AnalysisContext;
+import io.airlock.policy.analysis.GitAnalyzer;
+import io.airlock.policy.analysis.SqlAnalyzer;
+import io.airlock.policy.cascade.Cascade;
+import io.airlock.policy.cascade.DryRun;
+import io.airlock.policy.catalog.Catalog;
+import io.airlock.policy.catalog.ServerKind;
+import io.airlock.policy.rules.Policy;
+import io.airlock.policy.rules.PolicyException;
+import io.airlock.policy.rules.PolicyLoader;
+import io.airlock.policy.rules.TagPattern;
+import io.airlock.policy.shell.ShellAnalyzer;
+import io.airlock.policy.tagging.ArgumentAnalyzers;
+import io.airlock.policy.tagging.Tagger;
+import io.airlock.policy.tags.Scope;
+import io.airlock.policy.tags.Tag;
+import io.airlock.proxy.config.AirlockConfig;
+import io.airlock.proxy.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Assembles the policy engine from the config: policy file, catalog, analysers, server facts. */
+public final class PolicyEngine {
+
+    private static final Catalog CATALOG = Catalog.builtIn();
+
+    private PolicyEngine() {}
+
+    /** The live gate: tiers as configured (none yet beyond tier 0: held calls fail closed). */
+    public static PolicyGate live(AirlockConfig config) throws PolicyException {
+        return build(config, new Cascade(null, null, null));
+    }
+
+    /** A gate whose slower tiers execute nothing, for {@code airlock eval} and {@code explain}. */
+    public static PolicyGate dryRun(AirlockConfig config) throws PolicyException {
+        return build(config, DryRun.cascade(call -> call.kind() != null && CATALOG.findKind(call.kind())
+                .map(ServerKind::sandboxable).orElse(false)));
+    }
+
+    static PolicyGate build(AirlockConfig config, Cascade cascade) throws PolicyException {
+        Policy policy = config.policy().file() == null ? PolicyLoader.builtinDefault()
+                : PolicyLoader.load(config.policy().file());
+        AnalysisContext context = new AnalysisContext(config.policy().workspace(), config.policy().home(),
+                Set.copyOf(config.policy().allowedHosts()));
+        ShellAnalyzer shell = new ShellAnalyzer();
+        ArgumentAnalyzers analyzers = new ArgumentAnalyzers() {
+            @Override
+            public List<Tag> shell(String command, AnalysisContext ctx) {
+                return shell.analyze(command, ctx).tags();
+            }
+
+            @Override
+            public List<Tag> sql(String sql) {
+                return SqlAnalyzer.analyze(sql);
+            }
+
+            @Override
+            public List<Tag> gitPush(String remote, List<String> refspecs, boolean force) {
+                return GitAnalyzer.analyzePush(remote, refspecs, force);
+            }
+        };
+        Tagger tagger = new Tagger((kind, tool) -> CATALOG.tool(kind, tool), analyzers);
+        Map<String, Tagger.ServerFacts> facts = new LinkedHashMap<>();
+        Map<String, ListGate.ServerLists> lists = new LinkedHashMap<>();
+        for (ServerConfig server : config.servers().values()) {
+            facts.put(server.name(), new Tagger.ServerFacts(kindOf(server), server.trusted(),
+                    overrides(server), context));
+            lists.put(server.name(), server.lists());
+        }
+        // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
+        return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
+                new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)));
+    }
+
+    /** The configured kind, else the one recognised from the command line or URL, else none. */
+    static String kindOf(ServerConfig server) {
+        if (server.kind() != null) {
+            return server.kind();
+        }
+        return switch (server.transport()) {
+            case ServerConfig.Workbench ignored -> "workbench";
+            case ServerConfig.Stdio stdio -> CATALOG.recognise(stdio.command()).map(ServerKind::id).orElse(null);
+            case ServerConfig.Http http -> CATALOG.recognise(http.url().toString()).map(ServerKind::id).orElse(null);
+        };
+    }
+
+    private static Map<String, List<Tag>> overrides(ServerConfig server) {
+        Map<String, List<Tag>> out = new LinkedHashMap<>();
+        server.tagOverrides().forEach((tool, labels) -> {
+            List<Tag> tags = new ArrayList<>();
+            for (String label : labels) {
+                TagPattern pattern = TagPattern.parse(label);
+                tags.add(Tag.of(pattern.capability(), pattern.scope() == null ? Scope.NONE : pattern.scope(),
+                        "operator override in the config"));
+            }
+            out.put(tool, tags);
+        });
+        return out;
+    }
+
+    /** The config with the eval/explain command line's workspace and home, when given. */
+    public static AirlockConfig withContext(AirlockConfig config, Path workspace, Path home) {
+        AirlockConfig.PolicySettings p = config.policy();
+        AirlockConfig.PolicySettings settings = new AirlockConfig.PolicySettings(p.file(),
+                workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
+                p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
+        return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
+                config.servers(), config.source(), settings);
+    }
+}
