@@ -5,6 +5,7 @@ import io.airlock.bench.LoadClient.Conn;
 import io.airlock.bench.LoadClient.Session;
 import io.airlock.bench.LoadClient.Target;
 import io.airlock.bench.Procs.Managed;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -56,12 +60,17 @@ public final class RelayBenchmark {
             "mcp-proxy", "stdio-direct");
 
     record Options(boolean quick, List<String> scenarios, Path out, Path logs, String node, Path nodeModules,
-                   int rate, double warmupSeconds, int warmupCalls, double latencySeconds, double throughputSeconds,
-                   int latencyConns, int sessions, int workers) {}
+                   int rate, double warmupSeconds, double warmupMaxSeconds, int warmupCalls, double latencySeconds,
+                   double throughputSeconds, int latencyConns, int sessions, int workers, double quietWait,
+                   List<String> airlockJvmArgs) {}
 
     /** What one phase measured. */
     record Phase(long calls, long errors, String firstError, long elapsedNanos, long[] sortedLatencies,
-                 long lateSends) {
+                 long lateSends, Timeline timeline) {
+
+        Phase(long calls, long errors, String firstError, long elapsedNanos, long[] sortedLatencies, long lateSends) {
+            this(calls, errors, firstError, elapsedNanos, sortedLatencies, lateSends, null);
+        }
 
         double callsPerSecond() {
             return elapsedNanos == 0 ? 0 : calls * 1e9 / elapsedNanos;
@@ -81,9 +90,22 @@ public final class RelayBenchmark {
         }
     }
 
+    /** Per call of the fixed-rate phase, in due order: sent at (ms since the epoch), latency (ns; -1: error). */
+    record Timeline(double[] sentEpochMillis, long[] latencyNanos) {
+
+        void write(Path file) throws IOException {
+            StringBuilder csv = new StringBuilder("sent_epoch_ms,latency_ms\n");
+            for (int i = 0; i < latencyNanos.length; i++) {
+                csv.append(String.format(Locale.ROOT, "%.3f,%.3f%n", sentEpochMillis[i],
+                        latencyNanos[i] < 0 ? -1.0 : latencyNanos[i] / 1e6));
+            }
+            Files.writeString(file, csv);
+        }
+    }
+
     /** One scenario's outcome; {@code failure} non-null when it could not be measured. */
     record Result(String name, Phase latency, Phase throughput, double clientCpuUs, double gatewayCpuUs,
-                  double serverCpuUs, String failure, List<String> notes) {}
+                  double serverCpuUs, double otherLoad, String failure, List<String> notes) {}
 
     /** A running deployment of one scenario. */
     static final class Deployment implements AutoCloseable {
@@ -131,7 +153,9 @@ public final class RelayBenchmark {
         this.options = options;
         this.java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        this.classpath = System.getProperty("java.class.path");
+        // Absolute entries: Airlock and the peers start the echo server from their own working directories.
+        this.classpath = String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
+                .split(File.pathSeparator)).map(e -> Path.of(e).toAbsolutePath().toString()).toList());
     }
 
     public static void main(String[] args) throws Exception {
@@ -165,7 +189,7 @@ public final class RelayBenchmark {
             } catch (Exception e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 log(name + " FAILED: " + why);
-                result = new Result(name, null, null, 0, 0, 0, why, List.of());
+                result = new Result(name, null, null, 0, 0, 0, Double.NaN, why, List.of());
             }
             results.put(name, result);
         }
@@ -181,8 +205,34 @@ public final class RelayBenchmark {
             List<Conn> throughputConns = new ArrayList<>();
             List<Conn> latencyConns = new ArrayList<>();
             try {
-                for (int i = 0; i < options.sessions(); i++) {
-                    sessions.add(d.target.open());
+                log("  started");
+                // Opened concurrently: with a stdio server behind, each one starts a JVM.
+                List<String> openMs = new ArrayList<>();
+                List<Future<Session>> opening = new ArrayList<>();
+                try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < options.sessions(); i++) {
+                        opening.add(pool.submit(() -> {
+                            long t = System.nanoTime();
+                            Session session = d.target.open();
+                            synchronized (openMs) {
+                                openMs.add(String.valueOf((System.nanoTime() - t) / 1_000_000));
+                            }
+                            return session;
+                        }));
+                    }
+                    IOException failed = null;
+                    for (var f : opening) {
+                        try {
+                            sessions.add(f.get());
+                        } catch (ExecutionException e) {
+                            Throwable cause = e.getCause();
+                            failed = failed != null ? failed : cause instanceof IOException io ? io
+                                    : new IOException(cause.toString(), cause);
+                        }
+                    }
+                    if (failed != null) {
+                        throw failed;
+                    }
                 }
                 for (int i = 0; i < options.workers(); i++) {
                     throughputConns.add(sessions.get(i % sessions.size()).connect());
@@ -190,16 +240,22 @@ public final class RelayBenchmark {
                 for (int i = 0; i < options.latencyConns(); i++) {
                     latencyConns.add(sessions.getFirst().connect());
                 }
+                log("  " + sessions.size() + " sessions open (ms each: " + String.join(", ", openMs) + ")");
                 // Warm-up: saturation on all conns, then a few calls on each latency conn.
-                Phase warm = closedLoop(throughputConns, seconds(options.warmupSeconds()), options.warmupCalls(),
-                        false);
+                Phase warm = warmUp(throughputConns);
                 Phase warmLat = closedLoop(latencyConns, 0, 100L * latencyConns.size(), false);
-                log(String.format(Locale.ROOT, "  warm-up: %d calls (%.0f calls/s), %d errors", warm.calls()
-                        + warmLat.calls(), warm.callsPerSecond(), warm.errors() + warmLat.errors()));
-                if (warm.calls() == 0) {
-                    throw new IOException("no call succeeded in the warm-up: " + warm.firstError());
+                if (warm.calls() == 0 || warmLat.calls() == 0) {
+                    throw new IOException("no call succeeded in the warm-up: " + (warm.calls() == 0
+                            ? warm.firstError() : warmLat.firstError()));
                 }
+                if (warm.errors() + warmLat.errors() > 0) {
+                    log("  warm-up errors: " + (warm.errors() + warmLat.errors()) + ", first: "
+                            + (warm.firstError() != null ? warm.firstError() : warmLat.firstError()));
+                }
+                awaitQuiet();
+                SystemLoad load = SystemLoad.start();
                 Phase latency = openLoop(latencyConns, options.rate(), options.latencySeconds());
+                latency.timeline().write(options.logs().resolve(name + "-latency.csv"));
                 log(String.format(Locale.ROOT, "  latency @%d/s: p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms"
                                 + " (%d calls, %d errors)", options.rate(), latency.pctMs(50), latency.pctMs(99),
                         latency.pctMs(99.9), latency.maxMs(), latency.calls(), latency.errors()));
@@ -214,19 +270,88 @@ public final class RelayBenchmark {
                 long g1 = Procs.cpuNanos(gw);
                 long s1 = Procs.cpuNanos(servers);
                 double per = Math.max(1, thr.calls());
+                double otherLoad = load.otherCores();
+                if (otherLoad > 0.2) {
+                    log(String.format(Locale.ROOT, "  NOTE: other processes used %.1f cores on average while this"
+                            + " scenario was measured", otherLoad));
+                }
                 log(String.format(Locale.ROOT, "  throughput (%d workers, %d sessions): %.0f calls/s, p50 %.3f ms,"
                                 + " %d errors", options.workers(), sessions.size(), thr.callsPerSecond(),
                         thr.pctMs(50), thr.errors()));
                 List<String> notes = new ArrayList<>(d.notes);
+                double achieved = latency.callsPerSecond();
+                if (achieved < 0.95 * options.rate()) {
+                    notes.add(String.format(Locale.ROOT, "could not sustain %d calls/s in the fixed-rate phase"
+                            + " (achieved %.0f/s): its latencies include queueing behind a saturated path",
+                            options.rate(), achieved));
+                }
                 notes.addAll(logFindings(d));
                 return new Result(name, latency, thr, (c1 - c0) / per / 1e3, gw.isEmpty() ? Double.NaN
-                        : (g1 - g0) / per / 1e3, (s1 - s0) / per / 1e3, null, notes);
+                        : (g1 - g0) / per / 1e3, (s1 - s0) / per / 1e3, otherLoad, null, notes);
             } finally {
                 latencyConns.forEach(Conn::close);
                 throughputConns.forEach(Conn::close);
                 sessions.forEach(Session::close);
             }
         }
+    }
+
+    /**
+     * Closed loop on all conns in 1 s slices until the rate stops rising: at least {@code warmupSeconds} and
+     * {@code warmupCalls}, then until four slices in a row set no new high (+5%), at most {@code warmupMaxSeconds}.
+     * Fresh JVMs on 2 busy cores take a while to reach their steady JIT state.
+     */
+    private Phase warmUp(List<Conn> conns) throws InterruptedException {
+        long start = System.nanoTime();
+        long calls = 0;
+        long errors = 0;
+        String firstError = null;
+        double best = 0;
+        int flat = 0;
+        StringBuilder rates = new StringBuilder();
+        while (true) {
+            Phase slice = closedLoop(conns, seconds(1), 0, false);
+            calls += slice.calls();
+            errors += slice.errors();
+            firstError = firstError != null ? firstError : slice.firstError();
+            double rate = slice.callsPerSecond();
+            rates.append(rates.isEmpty() ? "" : " ").append(Math.round(rate));
+            flat = rate > best * 1.05 ? 0 : flat + 1;
+            best = Math.max(best, rate);
+            long elapsed = System.nanoTime() - start;
+            if (calls == 0 && elapsed > seconds(5)) {
+                break;
+            }
+            if (elapsed >= seconds(options.warmupSeconds()) && calls >= options.warmupCalls() && flat >= 4) {
+                break;
+            }
+            if (elapsed >= seconds(options.warmupMaxSeconds())) {
+                break;
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        log(String.format(Locale.ROOT, "  warm-up: %.0f s, %d calls, %d errors; calls/s per second: %s",
+                elapsed / 1e9, calls, errors, rates));
+        return new Phase(calls, errors, firstError, elapsed, new long[0], 0);
+    }
+
+    /** With --quiet-wait: waits for a 1 s window in which other processes use under 0.25 cores. */
+    private void awaitQuiet() throws InterruptedException {
+        if (options.quietWait() <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + seconds(options.quietWait());
+        double other;
+        do {
+            SystemLoad window = SystemLoad.start();
+            Thread.sleep(1_000);
+            other = window.otherCores();
+            if (Double.isNaN(other) || other < 0.25) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        log(String.format(Locale.ROOT, "  machine still busy (other processes: %.1f cores); measuring anyway",
+                other));
     }
 
     private Deployment deploy(String name) throws Exception {
@@ -264,7 +389,7 @@ public final class RelayBenchmark {
                     d.gateway = start(d, "supergateway", cmd, logs.resolve(name + ".log"), Map.of());
                     d.gateway.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
                     d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp");
-                    d.notes.add("supergateway: --stateful --logLevel none; binds all interfaces (no host option);"
+                    d.notes.add("--stateful --logLevel none; binds all interfaces (no host option);"
                             + " one child per session");
                 }
                 case "mcp-proxy" -> {
@@ -276,7 +401,7 @@ public final class RelayBenchmark {
                     d.gateway = start(d, "mcp-proxy", cmd, logs.resolve(name + ".log"), Map.of());
                     d.gateway.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
                     d.target = new LoadClient.HttpTarget("127.0.0.1", port, "/mcp");
-                    d.notes.add("mcp-proxy: defaults (event store on); all sessions share one stdio child");
+                    d.notes.add("defaults (event store on); all sessions share one stdio child");
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + name);
             }
@@ -305,13 +430,31 @@ public final class RelayBenchmark {
 
     private int startAirlock(Deployment d, String scenario, Map<String, Object> server) throws Exception {
         Path config = options.logs().resolve(scenario + "-airlock.yaml");
-        String yaml = "# generated by the relay benchmark\nlisten: 127.0.0.1:0\nservers:\n  echo: "
-                + JSON.writeValueAsString(server) + "\n";
+        Path policy = options.logs().resolve(scenario + "-policy.yaml");
+        // The whole gate stays in the path. The echo tool is not in Airlock's catalog, so its call would be tagged
+        // `unknown` and held for a person: the config declares it effect-free (no tags) and the policy allows it.
+        Files.writeString(policy, """
+                # generated by the relay benchmark
+                default: classify
+                rules:
+                  - id: bench/echo
+                    description: The benchmark's echo tool returns its argument and has no effects
+                    match: {servers: [echo], tools: [echo]}
+                    action: allow
+                """, StandardCharsets.UTF_8);
+        Map<String, Object> echo = new LinkedHashMap<>(server);
+        echo.put("tags", Map.of("echo", List.of()));
+        String yaml = "# generated by the relay benchmark\nlisten: 127.0.0.1:0\npolicy:\n  file: "
+                + JSON.writeValueAsString(policy.toString()) + "\nservers:\n  echo: "
+                + JSON.writeValueAsString(echo) + "\n";
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
         // As ./airlock runs it: default JVM settings plus native access for Netty's epoll transport.
-        List<String> cmd = List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                "io.airlock.proxy.cli.AirlockCli", "serve", "-c", config.toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(options.airlockJvmArgs());
+        cmd.addAll(List.of("-cp", classpath, "io.airlock.proxy.cli.AirlockCli", "serve", "-c", config.toString()));
         d.gateway = start(d, "airlock", cmd, options.logs().resolve(scenario + "-airlock.log"), Map.of());
+        d.notes.add("Airlock runs with its gate in the path: a generated policy rule allows echo, tagged []"
+                + " in the config");
         return Integer.parseInt(d.gateway.awaitLog(Pattern.compile("Airlock listening on http://[^\\s]*:(\\d+)"),
                 Duration.ofSeconds(60)));
     }
@@ -357,6 +500,51 @@ public final class RelayBenchmark {
             }
         }
         return notes;
+    }
+
+    /**
+     * CPU used on the machine by processes outside the benchmark's own tree (this JVM and its descendants) between
+     * {@link #start()} and {@link #otherCores()}: the machine is shared, and 2 cores leave no slack.
+     */
+    record SystemLoad(long busyJiffies, long ownNanos, long startNanos) {
+        private static final long JIFFY_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
+
+        static SystemLoad start() {
+            return new SystemLoad(readBusyJiffies(), readOwnCpu(), System.nanoTime());
+        }
+
+        /** Average cores used by other processes since start; NaN when /proc/stat is unreadable. */
+        double otherCores() {
+            long busy = readBusyJiffies();
+            if (busy < 0 || busyJiffies < 0) {
+                return Double.NaN;
+            }
+            long elapsed = System.nanoTime() - startNanos;
+            long other = (busy - busyJiffies) * JIFFY_NANOS - (readOwnCpu() - ownNanos);
+            return Math.max(0, other) / (double) elapsed;
+        }
+
+        private static long readOwnCpu() {
+            ProcessHandle self = ProcessHandle.current();
+            List<ProcessHandle> all = new ArrayList<>();
+            all.add(self);
+            all.addAll(self.descendants().toList());
+            return Procs.cpuNanos(all);
+        }
+
+        private static long readBusyJiffies() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                // cpu user nice system idle iowait irq softirq steal ...
+                long busy = 0;
+                for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                    busy += Long.parseLong(f[i]);
+                }
+                return busy;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
     }
 
     // ---- load phases ----
@@ -443,6 +631,9 @@ public final class RelayBenchmark {
         int total = (int) Math.round(rate * seconds);
         long interval = 1_000_000_000L / rate;
         long t0 = System.nanoTime() + 50_000_000L;
+        double wallT0 = System.currentTimeMillis() + (t0 - System.nanoTime()) / 1e6;
+        double[] sentAt = new double[total];
+        long[] latencyAt = new long[total];
         long[][] lat = new long[k][];
         int[] counts = new int[k];
         AtomicLong errors = new AtomicLong();
@@ -471,10 +662,14 @@ public final class RelayBenchmark {
                         }
                         from = now;
                     }
+                    sentAt[i] = wallT0 + (from - t0) / 1e6;
                     try {
                         conn.call();
-                        mine[count++] = System.nanoTime() - from;
+                        long took = System.nanoTime() - from;
+                        mine[count++] = took;
+                        latencyAt[i] = took;
                     } catch (IOException e) {
+                        latencyAt[i] = -1;
                         errors.incrementAndGet();
                         firstError.compareAndSet(null, e.getMessage());
                     }
@@ -489,7 +684,8 @@ public final class RelayBenchmark {
         }
         long end = Arrays.stream(finished).max().orElse(t0);
         long[] merged = merge(lat, counts);
-        return new Phase(merged.length, errors.get(), firstError.get(), end - t0, merged, late.get());
+        return new Phase(merged.length, errors.get(), firstError.get(), end - t0, merged, late.get(),
+                new Timeline(sentAt, latencyAt));
     }
 
     private static long[] merge(long[][] parts, int[] counts) {
@@ -520,11 +716,14 @@ public final class RelayBenchmark {
         String nodeModules = System.getenv("AIRLOCK_NODE_MODULES");
         Integer rate = null;
         Double warmup = null;
+        Double warmupMax = null;
         Double latency = null;
         Double throughput = null;
         int latencyConns = 4;
         int sessions = 4;
         int workers = 16;
+        Double quietWait = null;
+        List<String> airlockJvmArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -542,11 +741,14 @@ public final class RelayBenchmark {
                 case "--node-modules" -> nodeModules = value(args, ++i, a);
                 case "--rate" -> rate = Integer.parseInt(value(args, ++i, a));
                 case "--warmup-seconds" -> warmup = Double.parseDouble(value(args, ++i, a));
+                case "--warmup-max-seconds" -> warmupMax = Double.parseDouble(value(args, ++i, a));
                 case "--latency-seconds" -> latency = Double.parseDouble(value(args, ++i, a));
                 case "--throughput-seconds" -> throughput = Double.parseDouble(value(args, ++i, a));
                 case "--latency-conns" -> latencyConns = Integer.parseInt(value(args, ++i, a));
                 case "--sessions" -> sessions = Integer.parseInt(value(args, ++i, a));
                 case "--workers" -> workers = Integer.parseInt(value(args, ++i, a));
+                case "--quiet-wait" -> quietWait = Double.parseDouble(value(args, ++i, a));
+                case "--airlock-jvm-arg" -> airlockJvmArgs.add(value(args, ++i, a));
                 case "--list" -> {
                     ALL.forEach(s -> System.out.println(s + "\t" + PATHS.get(s)));
                     System.exit(0);
@@ -570,21 +772,29 @@ public final class RelayBenchmark {
         return new Options(quick, chosen, out, logs.toAbsolutePath(), blankToNull(node),
                 blankToNull(nodeModules) == null ? null : Path.of(nodeModules),
                 rate != null ? rate : 500,
-                warmup != null ? warmup : quick ? 1 : 3,
+                warmup != null ? warmup : quick ? 1 : 6,
+                Math.max(warmup != null ? warmup : 0, warmupMax != null ? warmupMax : quick ? 3 : 15),
                 quick ? 1_000 : 3_000,
                 latency != null ? latency : quick ? 2 : 10,
                 throughput != null ? throughput : quick ? 2 : 10,
-                latencyConns, sessions, workers);
+                latencyConns, sessions, workers, quietWait != null ? quietWait : quick ? 0 : 10,
+                List.copyOf(airlockJvmArgs));
     }
 
     static final String USAGE = """
             usage: RelayBenchmark [--quick] [--scenario NAME[,NAME...]] [--out FILE] [--list]
-                                  [--rate N] [--warmup-seconds S] [--latency-seconds S] [--throughput-seconds S]
+                                  [--rate N] [--warmup-seconds S] [--warmup-max-seconds S]
+                                  [--latency-seconds S] [--throughput-seconds S]
                                   [--latency-conns N] [--sessions N] [--workers N] [--logs DIR]
-                                  [--node PATH] [--node-modules DIR]
+                                  [--node PATH] [--node-modules DIR] [--quiet-wait S] [--airlock-jvm-arg ARG]...
             Scenarios: %s
             Defaults: 500 calls/s for 10 s on 4 conns of one session; 16 workers over 4 sessions for 10 s;
-            3 s warm-up (at least 3000 calls). --quick: 1 s, 2 s, 2 s.
+            warm-up at saturation for 6-15 s (at least 3000 calls; it ends once the rate stops rising);
+            --quiet-wait 10.
+            --quick: 1-3 s warm-up (at least 1000 calls), 2 s, 2 s.
+            --quiet-wait S: before measuring each scenario, wait up to S seconds for a second in which other
+            processes use less than 0.25 cores (for shared machines; 0 turns it off).
+            --airlock-jvm-arg: extra JVM option for Airlock (e.g. -XX:StartFlightRecording=...), repeatable.
             Node and its packages come from AIRLOCK_NODE / AIRLOCK_NODE_MODULES (scripts/setup-test-deps.sh).
             """.formatted(String.join(", ", ALL));
 
@@ -613,8 +823,10 @@ public final class RelayBenchmark {
         return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 
+    private static final long T0 = System.nanoTime();
+
     static void log(String line) {
-        System.err.println("bench: " + line);
+        System.err.printf(Locale.ROOT, "bench: [%6.1fs] %s%n", (System.nanoTime() - T0) / 1e9, line);
     }
 
     Options options() {

@@ -22,25 +22,27 @@ final class Report {
         Map<String, Result> r = bench.results();
         StringBuilder md = new StringBuilder();
         md.append("# Airlock relay benchmark\n\n");
-        md.append("- Run: ").append(RelayBenchmark.now()).append(o.quick() ? " (**--quick**: short phases, rough figures)"
-                : "").append('\n');
+        md.append("- Run: ").append(RelayBenchmark.now())
+                .append(o.quick() ? " (**--quick**: short phases, rough figures)" : "").append('\n');
         md.append("- Machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores shared by the client, the gateway and the server(s); loopback only\n");
         md.append("- Java: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append("; Node: ").append(nodeVersion(o))
                 .append('\n');
         md.append(String.format(Locale.ROOT, "- Call: `tools/call echo` with a %d-byte message (request body %d bytes);"
-                        + " protocol %s%n", LoadClient.MESSAGE.length(), LoadClient.writeCall(new byte[LoadClient.maxCallLength()], 0, 5L << 32 | 1),
+                        + " protocol %s%n", LoadClient.MESSAGE.length(),
+                LoadClient.writeCall(new byte[LoadClient.maxCallLength()], 0, 5L << 32 | 1),
                 LoadClient.PROTOCOL_VERSION));
         md.append(String.format(Locale.ROOT, "- Latency: open loop at %d calls/s for %s s over %d connections of one"
                         + " session; Throughput: %d closed-loop workers (one connection each) over %d sessions for"
-                        + " %s s; warm-up %s s (at least %d calls) first%n", o.rate(), num(o.latencySeconds()),
+                        + " %s s; before them a warm-up at saturation of %s-%s s (at least %d calls, until the rate"
+                        + " stops rising)%n", o.rate(), num(o.latencySeconds()),
                 o.latencyConns(), o.workers(), o.sessions(), num(o.throughputSeconds()), num(o.warmupSeconds()),
-                o.warmupCalls()));
+                num(o.warmupMaxSeconds()), o.warmupCalls()));
         md.append('\n');
 
-        md.append("| Scenario | Path | p50 ms | p99 ms | p99.9 ms | max ms | +p50 ms | +p99 ms | calls/s | × direct HTTP"
-                + " | errors |\n");
+        md.append("| Scenario | Path | p50 ms | p99 ms | p99.9 ms | max ms | +p50 ms | +p99 ms | calls/s"
+                + " | × direct HTTP | errors |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Result httpDirect = r.get("http-direct");
         for (Result res : r.values()) {
@@ -93,7 +95,8 @@ final class Report {
             Result p = r.get(peer);
             if (ok(airlock) && ok(p)) {
                 summary.add(String.format(Locale.ROOT, "Airlock p50 / %s p50 (both in front of the stdio server):"
-                                + " %s / %s ms = %.2f", peer, ms(airlock.latency().pctMs(50)), ms(p.latency().pctMs(50)),
+                                + " %s / %s ms = %.2f", peer, ms(airlock.latency().pctMs(50)),
+                        ms(p.latency().pctMs(50)),
                         airlock.latency().pctMs(50) / p.latency().pctMs(50)));
             } else if (p != null && p.failure() != null) {
                 summary.add(peer + ": not measured (" + p.failure() + ")");
@@ -108,8 +111,8 @@ final class Report {
         md.append("CPU is user+system time of each process during the throughput phase divided by the calls made;"
                 + " on 2 shared cores it shows where the time goes.\n\n");
         md.append("| Scenario | calls/s | p50 ms | p99 ms | client CPU µs/call | gateway CPU µs/call |"
-                + " server CPU µs/call | late sends at fixed rate |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " server CPU µs/call | late sends at fixed rate | other load (cores) |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result res : r.values()) {
             if (!ok(res)) {
                 continue;
@@ -121,10 +124,14 @@ final class Report {
                     .append(" | ").append(us(res.clientCpuUs()))
                     .append(" | ").append(Double.isNaN(res.gatewayCpuUs()) ? "–" : us(res.gatewayCpuUs()))
                     .append(" | ").append(us(res.serverCpuUs()))
-                    .append(" | ").append(res.latency().lateSends()).append(" |\n");
+                    .append(" | ").append(res.latency().lateSends())
+                    .append(" | ").append(Double.isNaN(res.otherLoad()) ? "?" : String.format(Locale.ROOT, "%.2f",
+                            res.otherLoad())).append(" |\n");
         }
         md.append("\n\"late sends\": calls of the fixed-rate phase sent more than 1 ms after their due time because"
-                + " their connection was still busy; their latency counts from the due time.\n");
+                + " their connection was still busy; their latency counts from the due time. \"other load\": average"
+                + " cores used by processes outside the benchmark while the scenario was measured (from /proc/stat);"
+                + " anything well above 0 makes that row unreliable.\n");
 
         List<String> notes = new ArrayList<>();
         for (Result res : r.values()) {
