@@ -207,7 +207,10 @@ public final class AirlockCli implements Runnable {
                   MCP Inspector:  npx @modelcontextprotocol/inspector --cli %1$s --transport http --method tools/list
                   stdio agents:   ./airlock stdio --server workbench
 
-                Every tools/call passes Airlock's gate; see the log on stderr. Ctrl-C stops.
+                Every tools/call passes Airlock's gate (the built-in default policy; see the log on stderr):
+                reads inside the workspace are allowed; calls that need the sandbox or a person's approval are
+                refused until those tiers are running (fail closed). Try: ./airlock explain '{"name":"run_command",
+                "arguments":{"command":"rm -rf ~"}}'. Ctrl-C stops.
                 """.formatted(url, workspace));
         out.flush();
     }
