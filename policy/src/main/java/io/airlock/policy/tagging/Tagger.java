@@ -62,6 +62,11 @@ public final class Tagger {
     }
 
     public List<Tag> tag(ToolCall call, ServerFacts server, ToolAnnotations annotations) {
+        // The operator's override names a tool, a resource URI or a prompt (globs allowed): it is the whole answer.
+        List<Tag> override = server.override(call.tool());
+        if (override != null) {
+            return dedupe(override);
+        }
         List<Tag> tags = new ArrayList<>();
         switch (call.method()) {
             case "resources/read" -> tags.addAll(resource(call.tool(), server.context()));
@@ -72,13 +77,7 @@ public final class Tagger {
     }
 
     private void tool(ToolCall call, ServerFacts server, ToolAnnotations annotations, List<Tag> tags) {
-        List<Tag> override = server.override(call.tool());
         Optional<ToolSpec> spec = server.kind() == null ? Optional.empty() : catalog.apply(server.kind(), call.tool());
-        if (override != null) {
-            // The operator's word on the tool is its whole tag set: nothing is inferred on top of it.
-            tags.addAll(override);
-            return;
-        }
         if (spec.isPresent()) {
             tags.addAll(spec.get().baseTags());
             tags.addAll(spec.get().conditionalTags(call.arguments()));

@@ -120,6 +120,8 @@ class TaggerTest {
         assertThat(labels(tagger.tag(read, facts(false), ToolAnnotations.NONE))).contains("secret_resolve:outside");
         ToolCall own = new ToolCall("srv", "test", "resources/read", "demo://resource/1", null, "a", "s");
         assertThat(tagger.tag(own, facts(false), ToolAnnotations.NONE)).isEmpty();
+        Tagger.ServerFacts vouched = new Tagger.ServerFacts("test", false, Map.of("*", List.of()), CTX);
+        assertThat(tagger.tag(read, vouched, ToolAnnotations.NONE)).isEmpty();
     }
 
     @Test
