@@ -2,7 +2,7 @@
 # Airlock relay benchmark: the one command.
 #
 #   bash bench/run.sh                          full run, about 4 minutes on 2 cores
-#   bash bench/run.sh --quick                  short run (about 30-60 s), rough figures
+#   bash bench/run.sh --quick                  smoke test, about a minute, rough figures
 #   bash bench/run.sh --scenario http-airlock  one scenario (comma-separated list allowed; --list shows them)
 #
 # Ensures the build (airlock-proxy and this module) and the Node test packages (scripts/setup-test-deps.sh),

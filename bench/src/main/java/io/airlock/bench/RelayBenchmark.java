@@ -105,7 +105,7 @@ public final class RelayBenchmark {
 
     /** One scenario's outcome; {@code failure} non-null when it could not be measured. */
     record Result(String name, Phase latency, Phase throughput, double clientCpuUs, double gatewayCpuUs,
-                  double serverCpuUs, double otherLoad, String failure, List<String> notes) {}
+                  double serverCpuUs, double otherLoad, double otherPeak, String failure, List<String> notes) {}
 
     /** A running deployment of one scenario. */
     static final class Deployment implements AutoCloseable {
@@ -189,7 +189,7 @@ public final class RelayBenchmark {
             } catch (Exception e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 log(name + " FAILED: " + why);
-                result = new Result(name, null, null, 0, 0, 0, Double.NaN, why, List.of());
+                result = new Result(name, null, null, 0, 0, 0, Double.NaN, Double.NaN, why, List.of());
             }
             results.put(name, result);
         }
@@ -253,7 +253,7 @@ public final class RelayBenchmark {
                             + (warm.firstError() != null ? warm.firstError() : warmLat.firstError()));
                 }
                 awaitQuiet();
-                SystemLoad load = SystemLoad.start();
+                LoadMonitor load = new LoadMonitor();
                 Phase latency = openLoop(latencyConns, options.rate(), options.latencySeconds());
                 latency.timeline().write(options.logs().resolve(name + "-latency.csv"));
                 log(String.format(Locale.ROOT, "  latency @%d/s: p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms"
@@ -270,10 +270,13 @@ public final class RelayBenchmark {
                 long g1 = Procs.cpuNanos(gw);
                 long s1 = Procs.cpuNanos(servers);
                 double per = Math.max(1, thr.calls());
-                double otherLoad = load.otherCores();
-                if (otherLoad > 0.2) {
-                    log(String.format(Locale.ROOT, "  NOTE: other processes used %.1f cores on average while this"
-                            + " scenario was measured", otherLoad));
+                double otherLoad = load.average();
+                double otherPeak = load.peak();
+                load.close();
+                load.write(options.logs().resolve(name + "-load.csv"));
+                if (otherLoad > 0.2 || otherPeak > 0.5) {
+                    log(String.format(Locale.ROOT, "  NOTE: other processes used %.1f cores on average (%.1f at"
+                            + " peak, over 1 s) while this scenario was measured", otherLoad, otherPeak));
                 }
                 log(String.format(Locale.ROOT, "  throughput (%d workers, %d sessions): %.0f calls/s, p50 %.3f ms,"
                                 + " %d errors", options.workers(), sessions.size(), thr.callsPerSecond(),
@@ -287,7 +290,7 @@ public final class RelayBenchmark {
                 }
                 notes.addAll(logFindings(d));
                 return new Result(name, latency, thr, (c1 - c0) / per / 1e3, gw.isEmpty() ? Double.NaN
-                        : (g1 - g0) / per / 1e3, (s1 - s0) / per / 1e3, otherLoad, null, notes);
+                        : (g1 - g0) / per / 1e3, (s1 - s0) / per / 1e3, otherLoad, otherPeak, null, notes);
             } finally {
                 latencyConns.forEach(Conn::close);
                 throughputConns.forEach(Conn::close);
@@ -547,6 +550,48 @@ public final class RelayBenchmark {
         }
     }
 
+    /** Samples {@link SystemLoad} every second on a daemon thread: the average hides short bursts. */
+    static final class LoadMonitor implements AutoCloseable {
+        private final SystemLoad whole = SystemLoad.start();
+        private final List<double[]> samples = new CopyOnWriteArrayList<>(); // {epoch ms, other cores}
+        private final Thread thread;
+
+        LoadMonitor() {
+            thread = Thread.ofPlatform().daemon().name("load-monitor").start(() -> {
+                try {
+                    while (true) {
+                        SystemLoad window = SystemLoad.start();
+                        Thread.sleep(1_000);
+                        samples.add(new double[] {System.currentTimeMillis(), window.otherCores()});
+                    }
+                } catch (InterruptedException e) {
+                    // stopped
+                }
+            });
+        }
+
+        double average() {
+            return whole.otherCores();
+        }
+
+        double peak() {
+            return samples.stream().mapToDouble(x -> x[1]).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+        }
+
+        void write(Path file) throws IOException {
+            StringBuilder csv = new StringBuilder("end_epoch_ms,other_cores_last_second\n");
+            for (double[] x : samples) {
+                csv.append(String.format(Locale.ROOT, "%.0f,%.2f%n", x[0], x[1]));
+            }
+            Files.writeString(file, csv);
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
+        }
+    }
+
     // ---- load phases ----
 
     /**
@@ -773,10 +818,10 @@ public final class RelayBenchmark {
                 blankToNull(nodeModules) == null ? null : Path.of(nodeModules),
                 rate != null ? rate : 500,
                 warmup != null ? warmup : quick ? 1 : 6,
-                Math.max(warmup != null ? warmup : 0, warmupMax != null ? warmupMax : quick ? 3 : 15),
+                Math.max(warmup != null ? warmup : 0, warmupMax != null ? warmupMax : quick ? 2 : 15),
                 quick ? 1_000 : 3_000,
-                latency != null ? latency : quick ? 2 : 10,
-                throughput != null ? throughput : quick ? 2 : 10,
+                latency != null ? latency : quick ? 1.5 : 10,
+                throughput != null ? throughput : quick ? 1.5 : 10,
                 latencyConns, sessions, workers, quietWait != null ? quietWait : quick ? 0 : 10,
                 List.copyOf(airlockJvmArgs));
     }
@@ -791,7 +836,7 @@ public final class RelayBenchmark {
             Defaults: 500 calls/s for 10 s on 4 conns of one session; 16 workers over 4 sessions for 10 s;
             warm-up at saturation for 6-15 s (at least 3000 calls; it ends once the rate stops rising);
             --quiet-wait 10.
-            --quick: 1-3 s warm-up (at least 1000 calls), 2 s, 2 s.
+            --quick: 1-2 s warm-up (at least 1000 calls), 1.5 s, 1.5 s.
             --quiet-wait S: before measuring each scenario, wait up to S seconds for a second in which other
             processes use less than 0.25 cores (for shared machines; 0 turns it off).
             --airlock-jvm-arg: extra JVM option for Airlock (e.g. -XX:StartFlightRecording=...), repeatable.

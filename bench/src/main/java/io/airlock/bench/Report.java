@@ -60,13 +60,17 @@ final class Report {
             String addP99 = base == null ? "" : signed(l.pctMs(99) - base.latency().pctMs(99));
             String ratio = ok(httpDirect) ? String.format(Locale.ROOT, "%.2f",
                     t.callsPerSecond() / httpDirect.throughput().callsPerSecond()) : "";
-            md.append("| ").append(res.name()).append(" | ").append(path)
+            md.append("| ").append(res.name()).append(busy(res) ? " †" : "").append(" | ").append(path)
                     .append(" | ").append(ms(l.pctMs(50))).append(" | ").append(ms(l.pctMs(99)))
                     .append(" | ").append(ms(l.pctMs(99.9))).append(" | ").append(ms(l.maxMs()))
                     .append(" | ").append(addP50).append(" | ").append(addP99)
                     .append(" | ").append(String.format(Locale.ROOT, "%.0f", t.callsPerSecond()))
                     .append(" | ").append(ratio)
                     .append(" | ").append(l.errors() + t.errors()).append(" |\n");
+        }
+        if (r.values().stream().anyMatch(Report::busy)) {
+            md.append("\n† Other processes were busy while this row was measured (over 0.2 cores on average or 0.5 in"
+                    + " some second; see the CPU table): its figures, tails above all, are not reliable.\n");
         }
         md.append("\n+p50 / +p99: this scenario's percentile minus its direct baseline's (stdio-direct for the stdio"
                 + " paths and the peers, http-direct for http-airlock); differences of percentiles, not percentiles"
@@ -111,7 +115,7 @@ final class Report {
         md.append("CPU is user+system time of each process during the throughput phase divided by the calls made;"
                 + " on 2 shared cores it shows where the time goes.\n\n");
         md.append("| Scenario | calls/s | p50 ms | p99 ms | client CPU µs/call | gateway CPU µs/call |"
-                + " server CPU µs/call | late sends at fixed rate | other load (cores) |\n");
+                + " server CPU µs/call | late sends at fixed rate | other load, cores (avg / peak 1 s) |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result res : r.values()) {
             if (!ok(res)) {
@@ -125,13 +129,14 @@ final class Report {
                     .append(" | ").append(Double.isNaN(res.gatewayCpuUs()) ? "–" : us(res.gatewayCpuUs()))
                     .append(" | ").append(us(res.serverCpuUs()))
                     .append(" | ").append(res.latency().lateSends())
-                    .append(" | ").append(Double.isNaN(res.otherLoad()) ? "?" : String.format(Locale.ROOT, "%.2f",
-                            res.otherLoad())).append(" |\n");
+                    .append(" | ").append(Double.isNaN(res.otherLoad()) ? "?" : String.format(Locale.ROOT,
+                            "%.2f / %.2f", res.otherLoad(), res.otherPeak())).append(" |\n");
         }
         md.append("\n\"late sends\": calls of the fixed-rate phase sent more than 1 ms after their due time because"
-                + " their connection was still busy; their latency counts from the due time. \"other load\": average"
-                + " cores used by processes outside the benchmark while the scenario was measured (from /proc/stat);"
-                + " anything well above 0 makes that row unreliable.\n");
+                + " their connection was still busy; their latency counts from the due time. \"other load\": cores used"
+                + " by processes outside the benchmark while the scenario was measured (from /proc/stat), on average"
+                + " and in the busiest second; anything well above 0 makes that row unreliable (per-second samples:"
+                + " bench/target/bench-logs/<scenario>-load.csv).\n");
 
         List<String> notes = new ArrayList<>();
         for (Result res : r.values()) {
@@ -169,6 +174,10 @@ final class Report {
         String b = RelayBenchmark.BASELINE.get(name);
         Result base = b == null ? null : r.get(b);
         return ok(base) ? base : null;
+    }
+
+    static boolean busy(Result r) {
+        return r.failure() == null && (r.otherLoad() > 0.2 || r.otherPeak() > 0.5);
     }
 
     private static boolean ok(Result r) {
