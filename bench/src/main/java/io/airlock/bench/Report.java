@@ -69,8 +69,9 @@ final class Report {
                     .append(" | ").append(l.errors() + t.errors()).append(" |\n");
         }
         if (r.values().stream().anyMatch(Report::busy)) {
-            md.append("\n† Other processes were busy while this row was measured (over 0.2 cores on average or 0.5 in"
-                    + " some second; see the CPU table): its figures, tails above all, are not reliable.\n");
+            md.append("\n† While this row was measured, the benchmark lost over 0.2 cores on average, or over 0.5 in"
+                    + " some second, to other processes or to the hypervisor (steal; see the CPU table). Its figures,"
+                    + " tails above all, are not reliable.\n");
         }
         md.append("\n+p50 / +p99: this scenario's percentile minus its direct baseline's (stdio-direct for the stdio"
                 + " paths and the peers, http-direct for http-airlock); differences of percentiles, not percentiles"
@@ -115,8 +116,8 @@ final class Report {
         md.append("CPU is user+system time of each process during the throughput phase divided by the calls made;"
                 + " on 2 shared cores it shows where the time goes.\n\n");
         md.append("| Scenario | calls/s | p50 ms | p99 ms | client CPU µs/call | gateway CPU µs/call |"
-                + " server CPU µs/call | late sends at fixed rate | other load, cores (avg / peak 1 s) |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " server CPU µs/call | late sends at fixed rate | other processes, cores | steal, cores |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result res : r.values()) {
             if (!ok(res)) {
                 continue;
@@ -129,14 +130,16 @@ final class Report {
                     .append(" | ").append(Double.isNaN(res.gatewayCpuUs()) ? "–" : us(res.gatewayCpuUs()))
                     .append(" | ").append(us(res.serverCpuUs()))
                     .append(" | ").append(res.latency().lateSends())
-                    .append(" | ").append(Double.isNaN(res.otherLoad()) ? "?" : String.format(Locale.ROOT,
-                            "%.2f / %.2f", res.otherLoad(), res.otherPeak())).append(" |\n");
+                    .append(" | ").append(pair(res.interference().processesAvg(), res.interference().processesPeak()))
+                    .append(" | ").append(pair(res.interference().stealAvg(), res.interference().stealPeak()))
+                    .append(" |\n");
         }
         md.append("\n\"late sends\": calls of the fixed-rate phase sent more than 1 ms after their due time because"
-                + " their connection was still busy; their latency counts from the due time. \"other load\": cores used"
-                + " by processes outside the benchmark while the scenario was measured (from /proc/stat), on average"
-                + " and in the busiest second; anything well above 0 makes that row unreliable (per-second samples:"
-                + " bench/target/bench-logs/<scenario>-load.csv).\n");
+                + " their connection was still busy; their latency counts from the due time. \"other processes\" and"
+                + " \"steal\" (CPU the hypervisor gave to others while this VM wanted it): cores the benchmark did not"
+                + " get while the scenario was measured, from /proc/stat, as average / busiest second. Anything well"
+                + " above 0 makes that row unreliable (per-second samples: bench/target/bench-logs/<scenario>-load.csv)"
+                + ".\n");
 
         List<String> notes = new ArrayList<>();
         for (Result res : r.values()) {
@@ -177,12 +180,16 @@ final class Report {
     }
 
     static boolean busy(Result r) {
-        return r.failure() == null && (r.otherLoad() > 0.2 || r.otherPeak() > 0.5);
+        return r.failure() == null && r.interference() != null && r.interference().busy();
     }
 
     private static boolean ok(Result r) {
         return r != null && r.failure() == null && r.latency() != null && r.latency().calls() > 0
                 && r.throughput() != null && r.throughput().calls() > 0;
+    }
+
+    private static String pair(double avg, double peak) {
+        return Double.isNaN(avg) ? "?" : String.format(Locale.ROOT, "%.2f / %.2f", avg, peak);
     }
 
     private static String ms(double v) {
