@@ -3,6 +3,8 @@ package io.airlock.proxy;
 import io.airlock.mcp.jsonrpc.JsonRpcParser;
 import io.airlock.mcp.jsonrpc.ParseLimits;
 import io.airlock.policy.Gate;
+import io.airlock.policy.PolicyGate;
+import io.airlock.policy.rules.PolicyFileWatcher;
 import io.airlock.proxy.config.AirlockConfig;
 import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.http.AirlockServer;
@@ -16,6 +18,7 @@ public final class Gateway implements AutoCloseable {
     private final AirlockConfig config;
     private final JsonRpcParser parser;
     private final Gate gate;
+    private final PolicyFileWatcher policyWatcher;
     private final UpstreamFactory upstreams;
     private final SessionRegistry sessions;
     private AirlockServer server;
@@ -26,14 +29,31 @@ public final class Gateway implements AutoCloseable {
         AirlockConfig.Limits limits = config.limits();
         this.parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
                 limits.maxFrameBytes(), 64));
+        PolicyGate policyGate;
         try {
-            this.gate = PolicyEngine.live(config);
+            policyGate = PolicyEngine.live(config);
         } catch (io.airlock.policy.rules.PolicyException e) {
             throw new ConfigException("policy.file: " + e.getMessage(), e);
         }
+        this.gate = policyGate;
+        this.policyWatcher = watch(config, policyGate);
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()));
+    }
+
+    /** Reloads the policy file when it changes; a broken edit is logged and the running revision stays. */
+    private static PolicyFileWatcher watch(AirlockConfig config, PolicyGate gate) throws ConfigException {
+        java.nio.file.Path file = config.policy().file();
+        if (file == null) {
+            return null;
+        }
+        try {
+            return new PolicyFileWatcher(file, java.nio.file.Files.readString(file), gate::reload, null,
+                    java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("policy.file: cannot watch " + file + " for changes: " + e.getMessage(), e);
+        }
     }
 
     /** Starts the HTTP front; returns the bound address. */
@@ -44,6 +64,11 @@ public final class Gateway implements AutoCloseable {
 
     public AirlockConfig config() {
         return config;
+    }
+
+    /** The gate every gated call goes through. */
+    public Gate gate() {
+        return gate;
     }
 
     public JsonRpcParser parser() {
@@ -68,6 +93,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (policyWatcher != null) {
+            policyWatcher.close();
         }
         sessions.close();
     }
