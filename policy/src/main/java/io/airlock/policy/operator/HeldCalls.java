@@ -95,6 +95,7 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("held-call-deadlines").factory());
     private final AtomicLong refusedFull = new AtomicLong();
+    private volatile String unavailable;
 
     public HeldCalls(int capacity, Duration timeout, Clock clock, RememberedApprovals remembered,
                      SessionActivity activity) {
@@ -115,15 +116,20 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
 
     /** For {@code PolicyGate.observe}: every decision, into the activity log and to the listeners. */
     public void gateDecided(ToolCall call, CascadeResult result) {
-        Instant now = clock.instant();
-        activity.record(now, call, result);
-        publish(new OperatorEvent.GateDecision(now, call, result));
+        SessionActivity.Entry entry = activity.record(clock.instant(), call, result);
+        publish(new OperatorEvent.GateDecision(entry, call, result));
     }
 
     @Override
     public CompletionStage<Decision> hold(ToolCall call, List<Tag> tags, Evaluation evaluation, String why) {
         if (call.cancellation().isCancelled()) {
             return CompletableFuture.completedFuture(new Decision.Deny("the call was cancelled", "", "cancelled"));
+        }
+        String closed = unavailable;
+        if (closed != null) {
+            return CompletableFuture.completedFuture(new Decision.Deny("it needs a person's approval, but " + closed,
+                    "Ask the user to approve it or to change the policy; do not try to work around the refusal.",
+                    "operator-unavailable"));
         }
         Instant now = clock.instant();
         HeldCall held = new HeldCall(newId(), call, tags, evaluation, why, now, now.plus(timeout),
@@ -271,12 +277,20 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
         return "h-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** Denies everything still waiting (shutdown): nothing is forwarded unapproved, and no agent waits forever. */
+    /**
+     * From now on, refuses calls that need a person at once, saying {@code why} (e.g. the admin API could not start),
+     * and denies those already waiting: nothing is forwarded unapproved, and no agent waits for nobody.
+     */
+    public void stopAccepting(String why) {
+        unavailable = why;
+        for (HeldCall held : List.copyOf(waiting.values())) {
+            cancel(held, why);
+        }
+    }
+
     @Override
     public void close() {
-        for (HeldCall held : List.copyOf(waiting.values())) {
-            cancel(held, "Airlock is shutting down");
-        }
+        stopAccepting("Airlock is shutting down");
         deadlines.shutdownNow();
     }
 }

@@ -2,7 +2,6 @@ package io.airlock.policy.operator;
 
 import io.airlock.policy.cascade.CascadeResult;
 import io.airlock.policy.cascade.ToolCall;
-import java.time.Instant;
 
 /** What the operator tier reports to whoever watches it (the admin API's event stream). */
 public sealed interface OperatorEvent {
@@ -19,5 +18,5 @@ public sealed interface OperatorEvent {
     record Cancelled(HeldCall call, String why) implements OperatorEvent {}
 
     /** Any gate decision, held or not, for the operator's tail of recent decisions. */
-    record GateDecision(Instant at, ToolCall call, CascadeResult result) implements OperatorEvent {}
+    record GateDecision(SessionActivity.Entry entry, ToolCall call, CascadeResult result) implements OperatorEvent {}
 }
