@@ -583,4 +583,34 @@ class ShellAnalyzerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void gitConfigIsPersistenceOnlyForSettingsThatRunProgramsOrRedirectTrust() {
+        // Plain settings in ~/.gitconfig: a write outside the workspace, nothing that runs later.
+        for (String c : List.of("git config --global user.email me@example.org", "git config --global color.ui auto",
+                "git config --global pull.rebase true", "git config --global alias.co checkout",
+                "git config --global --unset alias.co", "git config --global pager.log false",
+                "git config --global merge.tool kdiff3", "git config set --global push.autoSetupRemote true")) {
+            assertThat(labels(c)).as(c).contains("write_file:outside").doesNotContain("persistence:outside",
+                    "obfuscated:unknown");
+        }
+        // Reading is a read.
+        assertThat(labels("git config --global --get user.email")).doesNotContain("write_file:outside",
+                "persistence:outside");
+        assertThat(labels("git config get --global user.email")).doesNotContain("write_file:outside");
+        assertThat(labels("git config unset --global core.editor")).contains("write_file:outside");
+        // Program-valued settings, trust redirections and content not known here stay persistence.
+        for (String c : List.of("git config --global core.editor nano", "git config --global core.pager 'less -R'",
+                "git config --global alias.nuke '!rm -rf build'", "git config --global -- alias.lp '-c core.pager=x log'",
+                "git config --global alias.each 'submodule foreach make'", "git config --global diff.external /opt/d",
+                "git config --global filter.lfs.smudge 'git-lfs smudge -- %f'", "git config --global --edit",
+                "git config --global url.git@mirror.example:.insteadOf https://github.com/",
+                "git config --global include.path ~/shared.inc", "git config --global init.templateDir ~/tpl",
+                "git config --global safe.directory '*'", "git config --global http.sslVerify false",
+                "git config --global gpg.program /opt/gpg-wrap", "git config --global diff.pdf.textconv pdftotext",
+                "git config --system core.sshCommand 'ssh -i /tmp/k'", "echo '[core] pager = x' >> ~/.gitconfig")) {
+            assertThat(labels(c)).as(c).contains("persistence:outside");
+        }
+        assertThat(labels("git config core.pager 'less -R'")).doesNotContain("persistence:outside");
+    }
 }
