@@ -37,7 +37,7 @@ public final class PathAnalyzer {
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i)(\\.env(\\.(?!example$|sample$|template$|dist$)[\\w.-]+)?|id_(rsa|dsa|ecdsa|ed25519)(\\.pub)?"
                     + "|.*\\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk)|credentials(\\.json|\\.csv)?|secrets?\\.(ya?ml"
-                    + "|json|toml)|\\.htpasswd|authorized_keys|known_hosts|shadow(\\.bak|-)?|environ|"
+                    + "|json|toml)|\\.htpasswd|authorized_keys|shadow(\\.bak|-)?|environ|"
                     + "(login data|cookies|key[34]\\.db|logins\\.json|cookies\\.sqlite))");
     /** Files whose modification survives the session (home-relative). */
     private static final List<String> HOME_PERSISTENCE = List.of(".bashrc", ".bash_profile", ".bash_login",
@@ -129,8 +129,31 @@ public final class PathAnalyzer {
         return tags;
     }
 
+    /**
+     * Whether the path is a credential location (under home or a system secret directory), regardless of its file
+     * name: for callers that know the file holds public material (a certificate) or a key they generate afresh.
+     */
+    public static boolean isSecretLocation(String raw, AnalysisContext ctx) {
+        Path path = resolve(raw, ctx);
+        if (path == null || isHostKeyList(path)) {
+            return false;
+        }
+        if (path.startsWith(ctx.home())) {
+            String rel = ctx.home().relativize(path).toString();
+            for (String prefix : HOME_SECRETS) {
+                if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+                    return true;
+                }
+            }
+        }
+        return startsWithAny(path, SYSTEM_SECRETS);
+    }
+
     /** Whether the path names credentials (by location under home, system location, or file name). */
     public static boolean isSecret(String raw, Path path, AnalysisContext ctx) {
+        if (path != null && isHostKeyList(path) || path == null && raw.matches("(.*/)?(ssh_)?known_hosts(2|\\.old)?")) {
+            return false;
+        }
         if (path != null) {
             if (path.startsWith(ctx.home())) {
                 String rel = ctx.home().relativize(path).toString();
@@ -149,6 +172,15 @@ public final class PathAnalyzer {
         }
         String last = raw.substring(raw.lastIndexOf('/') + 1);
         return SECRET_NAME.matcher(last).matches();
+    }
+
+    /**
+     * known_hosts lists the public host keys ssh trusts: no credential is in it (ssh-keyscan prints the same keys to
+     * anyone). Changing it is a write outside the workspace, which is asked about on its own.
+     */
+    private static boolean isHostKeyList(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().matches("(ssh_)?known_hosts(2|\\.old)?");
     }
 
     private static boolean isPersistence(Path path, AnalysisContext ctx) {

@@ -739,7 +739,11 @@ final class VcsCommands {
                 return;
             }
             case "workflow", "run" -> {
-                if (DEPLOY_VERBS.contains(verb) || verb.equals("enable") || verb.equals("disable")) {
+                if (verb.equals("enable") || verb.equals("disable")) {
+                    // Switches which workflows may run on later events; runs nothing now.
+                    c.tag(Capability.VCS_REMOTE_WRITE, Scope.OUTSIDE, "gh workflow " + verb + " changes the repository's"
+                            + " workflows: " + text);
+                } else if (DEPLOY_VERBS.contains(verb)) {
                     c.tag(Capability.DEPLOY, Scope.OUTSIDE, "gh " + group + " " + verb + " triggers CI/CD: " + text);
                 } else if (DELETE_VERBS.contains(verb)) {
                     c.tag(Capability.DELETE, Scope.OUTSIDE, "gh " + group + " " + verb + ": " + text);
@@ -757,7 +761,14 @@ final class VcsCommands {
             }
             case "ssh-key", "gpg-key" -> {
                 if (verb.equals("add")) {
-                    c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "gh " + group + " add grants a key access: " + text);
+                    String type = optionValue(c, "--type");
+                    if (group.equals("ssh-key") && !"signing".equals(type)) {
+                        c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "gh ssh-key add grants a key access: " + text);
+                    }
+                    // A GPG or SSH signing key only verifies commit signatures: it grants no access to anything.
+                    c.tag(Capability.VCS_REMOTE_WRITE, Scope.OUTSIDE, "gh " + group + " add changes the account's "
+                            + "keys: " + text);
+                    return;
                 }
             }
             default -> { }
@@ -823,7 +834,9 @@ final class VcsCommands {
         }
         if (group.equals("release") && (verb.equals("create") || verb.equals("upload"))) {
             c.tag(Capability.PUBLISH, Scope.OUTSIDE, "glab release " + verb + ": " + c.text);
-        } else if (group.equals("auth") && (verb.equals("login") || verb.equals("status"))) {
+        } else if (group.equals("auth") && (verb.equals("login") || verb.equals("status") && c.anyArg("-t",
+                "--show-token"))) {
+            // Like gh, glab auth status masks the token unless asked to show it.
             c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "glab auth " + verb + ": " + c.text);
         } else if (group.equals("ci") && DEPLOY_VERBS.contains(verb)) {
             c.tag(Capability.DEPLOY, Scope.OUTSIDE, "glab ci " + verb + " triggers CI/CD: " + c.text);
