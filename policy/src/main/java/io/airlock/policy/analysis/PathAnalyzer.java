@@ -44,7 +44,14 @@ public final class PathAnalyzer {
             ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".config/fish/", ".ssh/authorized_keys",
             ".ssh/rc", ".ssh/config", ".config/systemd/", ".config/autostart/", "Library/LaunchAgents/",
             ".xinitrc", ".xprofile", ".vimrc", ".gitconfig", ".config/git/", ".npmrc", ".pip/", ".config/pip/",
-            ".local/share/applications/", ".inputrc", ".curlrc", ".wgetrc");
+            ".local/share/applications/", ".inputrc", ".curlrc", ".wgetrc", ".shrc", ".kshrc", ".mkshrc", ".cshrc",
+            ".tcshrc", ".login", ".logout", ".bash_logout", ".zlogout", ".bash_aliases", ".zsh/", ".config/zsh/",
+            ".oh-my-zsh/custom/", ".config/nushell/", ".config/environment.d/", ".pam_environment", ".xsession",
+            ".xsessionrc", ".tmux.conf", ".config/tmux/", ".screenrc", ".gdbinit", ".config/gdb/", ".lldbinit",
+            ".emacs", ".emacs.d/init.el", ".config/emacs/init.el", ".config/nvim/init.", ".gvimrc", ".exrc",
+            ".vim/plugin/", ".Rprofile", ".ipython/profile_default/startup/", ".ssh/environment",
+            ".config/autostart-scripts/", ".config/plasma-workspace/env/", ".config/i3/config", ".config/sway/config",
+            ".pydistutils.cfg", ".yarnrc");
     private static final List<String> SYSTEM_PERSISTENCE = List.of("/etc/cron", "/var/spool/cron", "/etc/systemd/",
             "/lib/systemd/", "/usr/lib/systemd/", "/etc/init.d/", "/etc/rc.local", "/etc/rc", "/etc/profile",
             "/etc/bash.bashrc", "/etc/zsh", "/etc/environment", "/etc/ld.so.preload", "/etc/ld.so.conf",
@@ -155,8 +162,8 @@ public final class PathAnalyzer {
             return false;
         }
         if (path != null) {
-            if (path.startsWith(ctx.home())) {
-                String rel = ctx.home().relativize(path).toString();
+            String rel = homeRelative(path, ctx);
+            if (rel != null) {
                 for (String prefix : HOME_SECRETS) {
                     if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix.endsWith("/") ? prefix
                             : prefix + "/") || rel.equals(prefix)) {
@@ -183,9 +190,21 @@ public final class PathAnalyzer {
         return name != null && name.toString().matches("(ssh_)?known_hosts(2|\\.old)?");
     }
 
-    private static boolean isPersistence(Path path, AnalysisContext ctx) {
+    /** Home directories: the context's, and other accounts' ({@code /root}, {@code /home/x}, {@code /Users/x}). */
+    private static final Pattern OTHER_HOME = Pattern.compile("^(/root|/home/[^/]+|/Users/[^/]+|/var/root)/(.+)$");
+
+    /** The path relative to its home directory (the context's home first, then any account's), or null. */
+    private static String homeRelative(Path path, AnalysisContext ctx) {
         if (path.startsWith(ctx.home())) {
-            String rel = ctx.home().relativize(path).toString();
+            return ctx.home().relativize(path).toString();
+        }
+        java.util.regex.Matcher m = OTHER_HOME.matcher(path.toString());
+        return m.matches() ? m.group(2) : null;
+    }
+
+    private static boolean isPersistence(Path path, AnalysisContext ctx) {
+        String rel = homeRelative(path, ctx);
+        if (rel != null) {
             for (String prefix : HOME_PERSISTENCE) {
                 if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix)) {
                     return true;

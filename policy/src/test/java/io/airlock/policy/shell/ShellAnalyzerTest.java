@@ -710,4 +710,21 @@ class ShellAnalyzerTest {
         assertThat(labels("gpg-card passwd")).contains("secret_resolve:outside");
         assertThat(labels("gpg-card factory-reset")).contains("delete:outside");
     }
+
+    @Test
+    void persistencePointsInAnyHomeAndLessCommonRcFiles() {
+        // CTX's home is /home/dev; root's and other accounts' login files are persistence points too.
+        assertThat(labels("echo 'ssh-ed25519 AAAA x' >> /root/.ssh/authorized_keys")).contains("persistence:outside",
+                "secret_resolve:outside");
+        assertThat(labels("cp rc /home/ops/.bashrc")).contains("persistence:outside");
+        assertThat(labels("cat /home/ops/.aws/credentials")).contains("secret_resolve:outside");
+        for (String rc : List.of("~/.shrc", "~/.kshrc", "~/.cshrc", "~/.bash_logout", "~/.tmux.conf", "~/.gdbinit",
+                "~/.config/nvim/init.lua", "~/.ipython/profile_default/startup/00.py", "~/.ssh/environment")) {
+            assertThat(labels("echo x >> " + rc)).as(rc).contains("persistence:outside");
+        }
+        // Reading them, or a file of the same name inside the workspace, is not.
+        assertThat(labels("cat ~/.tmux.conf")).doesNotContain("persistence:outside");
+        assertThat(labels("echo x > .shrc")).doesNotContain("persistence:outside", "persistence:inside");
+        assertThat(labels("echo x > /home/ops/notes.txt")).doesNotContain("persistence:outside");
+    }
 }
