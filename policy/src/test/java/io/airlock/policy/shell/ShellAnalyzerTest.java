@@ -246,6 +246,10 @@ class ShellAnalyzerTest {
                 row("psql -c 'DELETE FROM users WHERE id = 1'", "db_write"),
                 row("psql -c 'UPDATE users SET admin = true'", "db_destructive"),
                 row("psql -c 'SELECT * FROM users'", "db_read"),
+                // Only the parser sees that the UPDATE itself has no WHERE (the keyword scan sees the subquery's).
+                row("psql -c 'UPDATE users SET admin = (SELECT true FROM audit WHERE id = 1)'", "db_destructive"),
+                row("psql -c 'UPDATE users SET admin = (SELECT true FROM audit WHERE id = 1) WHERE id = 2'",
+                        "db_write"),
                 row("mysql -e 'TRUNCATE orders' shop", "db_destructive"),
                 row("sqlite3 app.db 'INSERT INTO t VALUES (1)'", "db_write"),
                 row("psql -h db.example.com -c 'SELECT 1'", "db_read", "network_egress:outside"),
