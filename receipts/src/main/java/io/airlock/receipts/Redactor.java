@@ -283,7 +283,7 @@ public final class Redactor {
             new SecretPattern("openai-key", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}", 0),
             new SecretPattern("npm-token", "\\bnpm_[A-Za-z0-9]{36}\\b", 0),
             // scheme://user:password@host: keep the scheme, user and host, which say where the call went.
-            new SecretPattern("password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^:/?#@\\s]*:([^@/?#\\s]+)@", 1),
+            new SecretPattern("password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^:/?#@\\s\\[\\]]*:([^@/?#\\s]+)@", 1),
             new SecretPattern("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9._~+/\\-]{8,}=*)", 1),
             new SecretPattern("authorization", "(?i)\\bauthorization[\"']?\\s*[:=]\\s*[\"']?([^\\s\"',;]{8,})", 1),
             // NAME=value, "name": "value", --name value where the name says it is a secret; numbers are kept
@@ -299,9 +299,10 @@ public final class Redactor {
 
     /**
      * Shannon entropy over candidate tokens. A token of at least {@value #MIN_LENGTH} characters from the base64 /
-     * token alphabet is a secret when it mixes letters and digits and its entropy per character is at least 80% of
-     * what a random string of that length would have (log2 of its length, capped at 6 bits). Kept readable: pure
-     * hex (SHAs, digests), UUIDs, path segments, and base64 that decodes to text.
+     * token alphabet is a secret when it mixes letters and digits, its entropy per character is at least 80% of
+     * what a random string of that length would have (log2 of its length, capped at 6 bits), and its characters
+     * switch class as often as random ones do ({@link #classChangeRate}). Kept readable: pure hex (SHAs, digests),
+     * UUIDs, path segments, identifiers, dated names, and base64 that decodes to text.
      */
     static final class HighEntropy {
         static final int MIN_LENGTH = 20;
@@ -368,10 +369,55 @@ public final class Redactor {
             if (!digit || !letter) {
                 return false;
             }
-            if (entropy(token) < 0.8 * Math.min(6.0, log2(length))) {
+            if (entropy(token) < 0.8 * Math.min(6.0, log2(length)) || classChangeRate(token) < 0.3
+                    || isMostlyWords(token)) {
                 return false;
             }
             return !decodesToText(token);
+        }
+
+        /**
+         * How often adjacent characters switch between upper case, lower case and digit. Random keys switch at
+         * about 0.6 (0.4 for lower case and digits); identifiers ({@code AbstractFactoryBean2}), dates and names
+         * ({@code build_20240115_123456}) at well under 0.3. Separators ({@code - _ / + =}) are not counted.
+         */
+        static double classChangeRate(String s) {
+            int pairs = 0;
+            int changes = 0;
+            for (int i = 1; i < s.length(); i++) {
+                int a = charClass(s.charAt(i - 1));
+                int b = charClass(s.charAt(i));
+                if (a > 0 && b > 0) {
+                    pairs++;
+                    changes += a == b ? 0 : 1;
+                }
+            }
+            return pairs == 0 ? 0 : (double) changes / pairs;
+        }
+
+        private static final Pattern WORD_PIECE = Pattern.compile("[A-Z]?[a-z]+|[A-Z]+(?![a-z])");
+        private static final Pattern VOWEL = Pattern.compile("(?i)[aeiouy]");
+
+        /**
+         * Whether most letters belong to word-like pieces (camel-case humps or runs of at least 3 letters with a
+         * vowel), as in {@code AbstractSingletonProxyFactoryBean2}; random keys break into short vowel-less pieces.
+         */
+        static boolean isMostlyWords(String s) {
+            Matcher piece = WORD_PIECE.matcher(s);
+            int letters = 0;
+            int inWords = 0;
+            while (piece.find()) {
+                int length = piece.end() - piece.start();
+                letters += length;
+                if (length >= 3 && VOWEL.matcher(piece.group()).find()) {
+                    inWords += length;
+                }
+            }
+            return letters > 0 && inWords >= 0.7 * letters;
+        }
+
+        private static int charClass(char c) {
+            return c >= 'A' && c <= 'Z' ? 1 : c >= 'a' && c <= 'z' ? 2 : c >= '0' && c <= '9' ? 3 : 0;
         }
 
         static double entropy(String s) {
