@@ -102,8 +102,13 @@ public final class Redactor {
             return text;
         }
         String result = text;
+        String lowerCase = text.toLowerCase(Locale.ROOT);
         for (SecretPattern pattern : PATTERNS) {
-            result = pattern.apply(result);
+            String before = result;
+            result = pattern.apply(result, lowerCase);
+            if (!result.equals(before)) {
+                lowerCase = result.toLowerCase(Locale.ROOT);
+            }
         }
         return result.length() < HighEntropy.MIN_LENGTH ? result : HighEntropy.redact(result);
     }
@@ -234,12 +239,24 @@ public final class Redactor {
      * One credential format. {@code group} is the part to replace (0: the whole match), so that what helps a review
      * stays: the scheme, user and host of a connection string, the variable a secret was assigned to.
      */
-    private record SecretPattern(String kind, Pattern regex, int group, Function<String, Boolean> keep) {
-        SecretPattern(String kind, String regex, int group) {
-            this(kind, Pattern.compile(regex), group, value -> false);
+    private record SecretPattern(String kind, List<String> hints, Pattern regex, int group,
+                                 Function<String, Boolean> keep) {
+        SecretPattern(String kind, List<String> hints, String regex, int group) {
+            this(kind, hints, Pattern.compile(regex), group, value -> false);
         }
 
-        String apply(String text) {
+        /** {@code lowerCase} is {@code text} in lower case: a pattern runs only if one of its hints occurs. */
+        String apply(String text, String lowerCase) {
+            boolean hinted = false;
+            for (String hint : hints) {
+                if (lowerCase.contains(hint)) {
+                    hinted = true;
+                    break;
+                }
+            }
+            if (!hinted) {
+                return text;
+            }
             Matcher matcher = regex.matcher(text);
             if (!matcher.find()) {
                 return text;
@@ -263,34 +280,48 @@ public final class Redactor {
     private static final String SECRET_WORD = "(?:password|passwd|passphrase|secret|token|api[_-]?key"
             + "|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?)";
 
+    private static final List<String> SECRET_WORD_HINTS = List.of("password", "passwd", "passphrase", "secret",
+            "token", "key", "credential");
+
     /** The table of known formats; order matters (a PEM block before anything that could match inside it). */
     private static final List<SecretPattern> PATTERNS = List.of(
-            new SecretPattern("private-key", "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?"
+            new SecretPattern("private-key", List.of("private key"),
+                    "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\\s\\S]*?"
                     + "(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\\z)", 0),
-            new SecretPattern("jwt", "\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}", 0),
-            new SecretPattern("aws-access-key-id", "\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b", 0),
-            new SecretPattern("aws-secret-key", "(?i)(?:aws_?secret_?access_?key|aws_?secret_?key"
+            new SecretPattern("jwt", List.of("eyj"),
+                    "\\beyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}", 0),
+            new SecretPattern("aws-access-key-id", List.of("akia", "asia", "abia", "acca"),
+                    "\\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\\b", 0),
+            new SecretPattern("aws-secret-key", List.of("secret"), "(?i)(?:aws_?secret_?access_?key|aws_?secret_?key"
                     + "|secret_?access_?key)[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])", 1),
-            new SecretPattern("github-token", "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
+            new SecretPattern("github-token", List.of("gh", "github_pat_"),
+                    "\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
                     0),
-            new SecretPattern("gitlab-token", "\\bgl(?:pat|dt|ptt|rt)-[A-Za-z0-9_\\-]{20,}", 0),
-            new SecretPattern("slack-webhook", "https://hooks\\.slack\\.com/(?:services|workflows|triggers)/"
+            new SecretPattern("gitlab-token", List.of("gl"), "\\bgl(?:pat|dt|ptt|rt)-[A-Za-z0-9_\\-]{20,}", 0),
+            new SecretPattern("slack-webhook", List.of("hooks.slack.com"),
+                    "https://hooks\\.slack\\.com/(?:services|workflows|triggers)/"
                     + "[A-Za-z0-9_/\\-]+", 0),
-            new SecretPattern("slack-token", "\\bxox[abprse]-[A-Za-z0-9-]{10,}", 0),
-            new SecretPattern("stripe-key", "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}", 0),
-            new SecretPattern("google-api-key", "\\bAIza[0-9A-Za-z_\\-]{35}", 0),
-            new SecretPattern("anthropic-key", "\\bsk-ant-[A-Za-z0-9_\\-]{20,}", 0),
-            new SecretPattern("openai-key", "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}", 0),
-            new SecretPattern("npm-token", "\\bnpm_[A-Za-z0-9]{36}\\b", 0),
+            new SecretPattern("slack-token", List.of("xox"), "\\bxox[abprse]-[A-Za-z0-9-]{10,}", 0),
+            new SecretPattern("stripe-key", List.of("_live_", "_test_"),
+                    "\\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}", 0),
+            new SecretPattern("google-api-key", List.of("aiza"), "\\bAIza[0-9A-Za-z_\\-]{35}", 0),
+            new SecretPattern("anthropic-key", List.of("sk-ant-"), "\\bsk-ant-[A-Za-z0-9_\\-]{20,}", 0),
+            new SecretPattern("openai-key", List.of("sk-"), "\\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\\-]{20,}", 0),
+            new SecretPattern("npm-token", List.of("npm_"), "\\bnpm_[A-Za-z0-9]{36}\\b", 0),
             // scheme://user:password@host: keep the scheme, user and host, which say where the call went.
-            new SecretPattern("password", "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^:/?#@\\s\\[\\]]*:([^@/?#\\s]+)@", 1),
-            new SecretPattern("authorization", "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9._~+/\\-]{8,}=*)", 1),
-            new SecretPattern("authorization", "(?i)\\bauthorization[\"']?\\s*[:=]\\s*[\"']?([^\\s\"',;]{8,})", 1),
+            new SecretPattern("password", List.of("://"),
+                    "\\b[a-zA-Z][a-zA-Z0-9+.\\-]*://[^:/?#@\\s\\[\\]]*:([^@/?#\\s]+)@", 1),
+            new SecretPattern("authorization", List.of("bearer", "basic"),
+                    "(?i)\\b(?:bearer|basic)\\s+([A-Za-z0-9._~+/\\-]{8,}=*)", 1),
+            new SecretPattern("authorization", List.of("authorization"),
+                    "(?i)\\bauthorization[\"']?\\s*[:=]\\s*[\"']?([^\\s\"',;]{8,})", 1),
             // NAME=value, "name": "value", --name value where the name says it is a secret; numbers are kept
-            // (max_tokens: 100).
-            new SecretPattern("secret-value", Pattern.compile("(?i)[A-Za-z0-9_.\\-]*" + SECRET_WORD
+            // (max_tokens: 100). The pattern starts at the secret word, not at the start of the name: a leading
+            // [name chars]* would be retried from every position (quadratic in the string's length).
+            new SecretPattern("secret-value", SECRET_WORD_HINTS, Pattern.compile("(?i)" + SECRET_WORD
                     + "[A-Za-z0-9_.\\-]*[\"']?\\s*[=:]\\s*[\"']?([^\\s\"',;&]+)"), 1, Redactor::isNumberOrPlaceholder),
-            new SecretPattern("secret-value", Pattern.compile("(?i)--?(?:[a-z0-9]+-)*(?:password|passwd|pass|token"
+            new SecretPattern("secret-value", List.of("pass", "token", "secret", "api"),
+                    Pattern.compile("(?i)--?(?:[a-z0-9]+-)*(?:password|passwd|pass|token"
                     + "|secret|api-?key)(?:-[a-z0-9]+)*\\s+([^\\s\\-][^\\s]*)"), 1, Redactor::isNumberOrPlaceholder));
 
     private static boolean isNumberOrPlaceholder(String value) {
@@ -444,7 +475,7 @@ public final class Redactor {
             return Math.log(x) / Math.log(2);
         }
 
-        /** Base64 (standard or URL-safe) whose bytes are mostly printable UTF-8 text: an encoded document, not a key. */
+        /** Base64 (standard or URL-safe) whose bytes are mostly printable UTF-8: an encoded document, not a key. */
         private static boolean decodesToText(String token) {
             String unpadded = token.replaceAll("=+$", "");
             if (unpadded.length() % 4 == 1) {
