@@ -38,15 +38,41 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReceiptRecorder.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Subdirectory of the receipts dir where Airlocks that find it in use write their own chains. */
+    public static final String INSTANCES = "instances";
+
     private final ReceiptLog receipts;
     private final Redactor redactor;
     private final Function<String, String> kinds;
+    private final java.nio.channels.FileChannel lock;
     private final AtomicLong refused = new AtomicLong();
 
-    private ReceiptRecorder(ReceiptLog receipts, Redactor redactor, Function<String, String> kinds) {
+    private ReceiptRecorder(ReceiptLog receipts, Redactor redactor, Function<String, String> kinds,
+                            java.nio.channels.FileChannel lock) {
         this.receipts = receipts;
         this.redactor = redactor;
         this.kinds = kinds;
+        this.lock = lock;
+    }
+
+    /**
+     * One writer per chain: two processes appending to the same files would interleave and break it. The first
+     * Airlock takes the receipts dir; another one running at the same time (several {@code airlock stdio} spawned by
+     * agents) writes its own chain under {@code instances/<pid>-<n>}, which {@code airlock audit} reads too.
+     */
+    private static java.nio.channels.FileChannel lockOrNull(java.nio.file.Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (java.nio.channels.OverlappingFileLockException inThisJvm) {
+            // Another gateway in this JVM holds it.
+        }
+        channel.close();
+        return null;
     }
 
     /** Opens the log (creating the key and directory on first start); recovers a torn tail, and says so. */
@@ -54,7 +80,17 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
     public static ReceiptRecorder open(AirlockConfig.ReceiptSettings settings, Function<String, String> kinds)
             throws IOException {
         Signing.Key key = Signing.loadOrCreate(settings.keyDir());
-        ReceiptLog receipts = ReceiptLog.open(ReceiptLog.Options.defaults(settings.dir(), key)
+        java.nio.file.Path dir = settings.dir();
+        java.nio.channels.FileChannel lock = lockOrNull(dir);
+        for (int n = 1; lock == null; n++) {
+            dir = settings.dir().resolve(INSTANCES).resolve(ProcessHandle.current().pid() + "-" + n);
+            lock = lockOrNull(dir);
+        }
+        if (!dir.equals(settings.dir())) {
+            log.info("receipts dir {} is in use by another Airlock; this one writes its own chain in {}",
+                    settings.dir(), dir);
+        }
+        ReceiptLog receipts = ReceiptLog.open(ReceiptLog.Options.defaults(dir, key)
                 .withFsyncInterval(Duration.ofMillis(settings.fsyncMillis()))
                 .withRotation(settings.rotateBytes(), Duration.ofHours(settings.rotateHours())));
         receipts.recovery().ifPresent(recovery -> log.warn("receipts in {}: the last file ended in a torn line "
@@ -63,7 +99,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
         if (settings.rawArguments()) {
             log.warn("receipts record arguments UNREDACTED (receipts.rawArguments: true)");
         }
-        return new ReceiptRecorder(receipts, redactor, kinds);
+        return new ReceiptRecorder(receipts, redactor, kinds, lock);
     }
 
     @Override
@@ -182,6 +218,11 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
             receipts.close();
         } catch (IOException e) {
             log.error("closing the receipt log: {}", e.toString());
+        }
+        try {
+            lock.close(); // releases the lock
+        } catch (IOException e) {
+            log.debug("releasing the receipts lock: {}", e.toString());
         }
     }
 }

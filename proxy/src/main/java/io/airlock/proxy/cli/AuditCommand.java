@@ -59,14 +59,35 @@ final class AuditCommand implements Runnable {
         }
 
         List<Path> resolve() throws IOException {
+            return chains().stream().flatMap(List::stream).toList();
+        }
+
+        /**
+         * The chains to read: FILES as one chain, else the receipts dir's own chain and those of Airlocks that ran
+         * beside the first one ({@code instances/*}), each in chain order.
+         */
+        List<List<Path>> chains() throws IOException {
             if (files != null && !files.isEmpty()) {
-                return files;
+                return List.of(files);
             }
             Path directory = directory();
             if (!Files.isDirectory(directory)) {
                 throw new IOException("no receipts directory at " + directory + " (use --dir or give FILES)");
             }
-            return ReceiptFiles.list(directory);
+            List<List<Path>> chains = new java.util.ArrayList<>();
+            chains.add(ReceiptFiles.list(directory));
+            Path instances = directory.resolve("instances");
+            if (Files.isDirectory(instances)) {
+                try (var dirs = Files.list(instances)) {
+                    for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                        List<Path> chain = ReceiptFiles.list(dir);
+                        if (!chain.isEmpty()) {
+                            chains.add(chain);
+                        }
+                    }
+                }
+            }
+            return chains;
         }
 
         /** The key directory next to the receipts directory ({@code <state>/keys}). */
@@ -116,22 +137,11 @@ final class AuditCommand implements Runnable {
                     }
                     publicKey = Signing.readPublicKey(keyFile);
                 }
-                List<Path> files = source.resolve();
-                ChainVerifier.Report report = ChainVerifier.verify(files,
-                        new ChainVerifier.Options(publicKey, live, partial));
-                report.notes().forEach(note -> out.println("note: " + note));
-                if (report.fault().isPresent()) {
-                    out.println("FAULT " + report.fault().get());
-                    out.println("checked before the fault: " + report.lines() + " lines in " + report.files()
-                            + " file(s)");
-                    return 1;
+                int faults = 0;
+                for (List<Path> chain : source.chains()) {
+                    faults += verifyChain(out, chain, publicKey, live, partial);
                 }
-                out.println("OK: " + report.files() + " file(s), " + report.lines() + " lines, " + report.receipts()
-                        + " receipts, " + report.checkpoints() + " checkpoints, " + report.recoveries()
-                        + " recoveries; chain through seq " + report.lastSeq() + ", signed through seq "
-                        + report.lastSignedSeq() + (publicKey == null ? " (signatures not checked)"
-                        : " by " + Signing.keyId(publicKey)));
-                return 0;
+                return faults > 0 ? 1 : 0;
             } catch (IOException e) {
                 err.println("airlock audit verify: " + e.getMessage());
                 return 2;
@@ -139,6 +149,28 @@ final class AuditCommand implements Runnable {
                 out.flush();
             }
         }
+    }
+
+    private static int verifyChain(PrintWriter out, List<Path> files, PublicKey publicKey, boolean live,
+                                   boolean partial) throws IOException {
+        if (files.isEmpty()) {
+            out.println("OK: no receipts yet");
+            return 0;
+        }
+        ChainVerifier.Report report = ChainVerifier.verify(files, new ChainVerifier.Options(publicKey, live, partial));
+        Path where = files.getFirst().toAbsolutePath().getParent();
+        report.notes().forEach(note -> out.println("note: " + note));
+        if (report.fault().isPresent()) {
+            out.println("FAULT " + report.fault().get());
+            out.println("checked before the fault: " + report.lines() + " lines in " + report.files() + " file(s)");
+            return 1;
+        }
+        out.println("OK: " + where + ": " + report.files() + " file(s), " + report.lines() + " lines, "
+                + report.receipts() + " receipts, " + report.checkpoints() + " checkpoints, " + report.recoveries()
+                + " recoveries; chain through seq " + report.lastSeq() + ", signed through seq "
+                + report.lastSignedSeq() + (publicKey == null ? " (signatures not checked)"
+                : " by " + Signing.keyId(publicKey)));
+        return 0;
     }
 
     /** The filters {@code query} and {@code stats} share. */

@@ -118,4 +118,32 @@ class ReceiptRecorderTest {
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void twoAirlocksOnOneReceiptsDirKeepSeparateChainsThatAllVerify() throws Exception {
+        var settings = new io.airlock.proxy.config.AirlockConfig.ReceiptSettings(true, dir.resolve("receipts"),
+                dir.resolve("keys"), 5, 1L << 20, 24, false, List.of());
+        var call = new io.airlock.proxy.relay.CallRecorder.Call(new io.airlock.policy.GateRequest("fake",
+                "tools/call", "echo", JSON.readTree("{\"text\":\"hi\"}"), "s-1", "agent"),
+                new io.airlock.policy.Gate.Decided(new io.airlock.policy.Decision.Allow("allow-echo"), null),
+                java.time.Instant.now(), 12, io.airlock.proxy.relay.CallRecorder.Outcome.OK, 40, 100, "");
+        try (ReceiptRecorder first = ReceiptRecorder.open(settings, server -> null);
+             ReceiptRecorder second = ReceiptRecorder.open(settings, server -> null)) {
+            first.record(call);
+            second.record(call);
+            assertThat(first.unavailable()).isNull();
+            assertThat(second.unavailable()).isNull();
+        }
+        assertThat(dir.resolve("receipts").resolve(ReceiptRecorder.INSTANCES)).isDirectory();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new io.airlock.proxy.cli.AirlockCli());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute("audit", "verify", "--dir", dir.resolve("receipts").toString(), "--key",
+                dir.resolve("keys").resolve(Signing.PUBLIC_KEY_FILE).toString());
+        assertThat(exit).as(out + "\n" + err).isZero();
+        assertThat(out.toString().lines().filter(line -> line.startsWith("OK:") && line.contains("1 receipts")))
+                .hasSize(2);
+    }
 }

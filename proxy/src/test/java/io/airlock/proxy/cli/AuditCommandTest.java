@@ -53,7 +53,8 @@ class AuditCommandTest {
         int code = run("audit", "verify", "--dir", receipts.toString());
 
         assertThat(code).isZero();
-        assertThat(out.toString()).startsWith("OK: 1 file(s), 5 lines, 3 receipts, 1 checkpoints, 0 recoveries")
+        assertThat(out.toString()).startsWith("OK: " + receipts + ": 1 file(s), 5 lines, 3 receipts, 1 checkpoints,"
+                + " 0 recoveries")
                 .contains("signed through seq 4 by ed25519:");
     }
 
