@@ -45,14 +45,16 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
     private final Redactor redactor;
     private final Function<String, String> kinds;
     private final java.nio.channels.FileChannel lock;
+    private final boolean traffic;
     private final AtomicLong refused = new AtomicLong();
 
     private ReceiptRecorder(ReceiptLog receipts, Redactor redactor, Function<String, String> kinds,
-                            java.nio.channels.FileChannel lock) {
+                            java.nio.channels.FileChannel lock, boolean traffic) {
         this.receipts = receipts;
         this.redactor = redactor;
         this.kinds = kinds;
         this.lock = lock;
+        this.traffic = traffic;
     }
 
     /**
@@ -99,7 +101,10 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
         if (settings.rawArguments()) {
             log.warn("receipts record arguments UNREDACTED (receipts.rawArguments: true)");
         }
-        return new ReceiptRecorder(receipts, redactor, kinds, lock);
+        if (settings.traffic()) {
+            log.info("receipts also keep every proxied message, redacted (receipts.traffic: true)");
+        }
+        return new ReceiptRecorder(receipts, redactor, kinds, lock, settings.traffic());
     }
 
     @Override
@@ -118,6 +123,30 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
         }
         if (receipts.append(receipt) instanceof ReceiptLog.Append.Refused no) {
             log.error("receipt NOT recorded ({} so far): {}", refused.incrementAndGet(), no.reason());
+        }
+    }
+
+    @Override
+    public void traffic(String session, String server, boolean toServer,
+                        io.airlock.mcp.jsonrpc.JsonRpcMessage message) {
+        if (!traffic) {
+            return;
+        }
+        try {
+            // The configured masks point into a call's arguments: apply them there, then redact the whole message.
+            com.fasterxml.jackson.databind.node.ObjectNode tree = message.tree().deepCopy();
+            if (tree.path("params").path("arguments").isObject()) {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("params")).set("arguments",
+                        redactor.redact(tree.get("params").get("arguments")));
+            }
+            io.airlock.receipts.Traffic entry = new io.airlock.receipts.Traffic(java.time.Instant.now(), session,
+                    server, toServer ? io.airlock.receipts.Traffic.Direction.TO_SERVER
+                    : io.airlock.receipts.Traffic.Direction.TO_AGENT, tree, "raw").redactedWith(redactor);
+            if (receipts.append(entry) instanceof ReceiptLog.Append.Refused no) {
+                log.error("traffic NOT recorded ({} so far): {}", refused.incrementAndGet(), no.reason());
+            }
+        } catch (RuntimeException e) {
+            log.error("could not record a message of session {}", session, e);
         }
     }
 

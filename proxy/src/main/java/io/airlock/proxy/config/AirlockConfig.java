@@ -39,9 +39,11 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
      * @param rotateHours  a new file beyond this age
      * @param rawArguments explicit opt-in to record arguments unredacted
      * @param masks        JSON pointers (into the arguments) always masked
+     * @param traffic      also keep every proxied message of every session (redacted), for deep review
      */
     public record ReceiptSettings(boolean enabled, java.nio.file.Path dir, java.nio.file.Path keyDir, int fsyncMillis,
-                                  long rotateBytes, int rotateHours, boolean rawArguments, List<String> masks) {
+                                  long rotateBytes, int rotateHours, boolean rawArguments, List<String> masks,
+                                  boolean traffic) {
         public ReceiptSettings {
             masks = List.copyOf(masks);
         }
@@ -49,7 +51,7 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
         public static ReceiptSettings defaults() {
             java.nio.file.Path state = OperatorSettings.stateDir();
             return new ReceiptSettings(true, state.resolve("receipts"), state.resolve("keys"), 10, 64L << 20, 24,
-                    false, List.of());
+                    false, List.of(), false);
         }
     }
 

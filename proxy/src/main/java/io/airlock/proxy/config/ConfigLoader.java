@@ -131,7 +131,7 @@ public final class ConfigLoader {
         }
         r.object(node, "receipts");
         r.onlyKnown(node, "receipts", Set.of("enabled", "dir", "keyDir", "fsyncMillis", "rotateMegabytes",
-                "rotateHours", "rawArguments", "masks"));
+                "rotateHours", "rawArguments", "masks", "traffic"));
         boolean enabled = d.enabled();
         if (node.has("enabled")) {
             if (!node.get("enabled").isBoolean()) {
@@ -145,6 +145,13 @@ public final class ConfigLoader {
                 throw r.error("receipts.rawArguments", "must be true or false");
             }
             raw = node.get("rawArguments").booleanValue();
+        }
+        boolean traffic = d.traffic();
+        if (node.has("traffic")) {
+            if (!node.get("traffic").isBoolean()) {
+                throw r.error("receipts.traffic", "must be true or false");
+            }
+            traffic = node.get("traffic").booleanValue();
         }
         Path dir = node.has("dir") ? baseDir.resolve(home(r.text(node.get("dir"), "receipts.dir"))) : d.dir();
         Path keyDir = node.has("keyDir") ? baseDir.resolve(home(r.text(node.get("keyDir"), "receipts.keyDir")))
@@ -160,7 +167,7 @@ public final class ConfigLoader {
             }
         }
         return new AirlockConfig.ReceiptSettings(enabled, dir, keyDir, fsync, (long) megabytes << 20, hours, raw,
-                masks);
+                masks, traffic);
     }
 
     private static AirlockConfig.OperatorSettings operator(Reader r, JsonNode admin, JsonNode operator, Path baseDir)

@@ -16,6 +16,16 @@ public interface CallRecorder {
     /** Never blocks; never throws. */
     void record(Call call);
 
+    /**
+     * Every message of a session as it passed through (for deep review), when full-traffic capture is on; by default
+     * nothing is kept. Never blocks; never throws.
+     *
+     * @param toServer true for a message from the agent, false for one to the agent
+     */
+    default void traffic(String session, String server, boolean toServer,
+                         io.airlock.mcp.jsonrpc.JsonRpcMessage message) {
+    }
+
     /** How the upstream part went. */
     enum Outcome { OK, ERROR, IS_ERROR, NOT_FORWARDED }
 

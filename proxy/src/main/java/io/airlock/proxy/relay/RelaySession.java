@@ -208,6 +208,7 @@ public final class RelaySession implements UpstreamListener {
     /** A message from the agent. {@code replyTo} carries the answer if it is a request. */
     public void fromClient(JsonRpcMessage message, ClientStream replyTo) {
         lastActivityNanos = System.nanoTime();
+        recorder.traffic(id, server, true, message);
         switch (message) {
             case Request request -> fromClientRequest(request, replyTo);
             case Notification notification -> fromClientNotification(notification);
@@ -410,6 +411,7 @@ public final class RelaySession implements UpstreamListener {
         Pending entry = pending.remove(requestId);
         if (entry != null) {
             dropProgress(entry);
+            recorder.traffic(id, server, false, response);
             if (entry.audit() != null) {
                 record(entry.audit(), entry.forwarded() ? CallRecorder.Outcome.ERROR
                         : CallRecorder.Outcome.NOT_FORWARDED, 0, entry.forwarded() ? "Airlock answered: the "
@@ -424,6 +426,7 @@ public final class RelaySession implements UpstreamListener {
     @Override
     public void onMessage(JsonRpcMessage message, JsonRpcId relatedTo) {
         lastActivityNanos = System.nanoTime();
+        recorder.traffic(id, server, false, message);
         if (message instanceof Response response) {
             Pending entry = response.id() == null ? null : pending.remove(response.id());
             if (entry == null) {

@@ -46,7 +46,7 @@ class ReceiptRecorderTest {
                 servers:
                   fake: {command: %s, tags: {"*": []}}
                 policy: {file: %s}
-                receipts: {dir: %s, keyDir: %s, masks: [/note]}
+                receipts: {dir: %s, keyDir: %s, masks: [/note], traffic: true}
                 """.formatted(fake, policy, dir.resolve("receipts"), dir.resolve("keys")), "test", dir))) {
             base = "http://127.0.0.1:" + gateway.startHttp().getPort() + "/mcp/fake";
             String session = post(base, null, """
@@ -77,6 +77,8 @@ class ReceiptRecorderTest {
         }
         assertThat(all.toString()).doesNotContain(TOKEN).doesNotContain("private");
         assertThat(calls).hasSize(2);
+        assertThat(all.toString()).contains("\"type\":\"traffic\"", "\"direction\":\"to-server\"",
+                "\"direction\":\"to-agent\"", "notifications/initialized");
         JsonNode allowed = calls.getFirst();
         assertThat(allowed.toString()).contains("allow-echo", "\"target\":\"echo\"", "[REDACTED:");
         assertThat(allowed.toString()).contains("\"ok\"");
@@ -122,7 +124,7 @@ class ReceiptRecorderTest {
     @Test
     void twoAirlocksOnOneReceiptsDirKeepSeparateChainsThatAllVerify() throws Exception {
         var settings = new io.airlock.proxy.config.AirlockConfig.ReceiptSettings(true, dir.resolve("receipts"),
-                dir.resolve("keys"), 5, 1L << 20, 24, false, List.of());
+                dir.resolve("keys"), 5, 1L << 20, 24, false, List.of(), false);
         var call = new io.airlock.proxy.relay.CallRecorder.Call(new io.airlock.policy.GateRequest("fake",
                 "tools/call", "echo", JSON.readTree("{\"text\":\"hi\"}"), "s-1", "agent"),
                 new io.airlock.policy.Gate.Decided(new io.airlock.policy.Decision.Allow("allow-echo"), null),
