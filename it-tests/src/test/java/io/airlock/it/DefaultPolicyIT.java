@@ -27,11 +27,12 @@ class DefaultPolicyIT {
                 listen: 127.0.0.1:0
                 policy:
                   workspace: [%1$s]
+                receipts: {dir: %2$s, keyDir: %3$s}
                 servers:
                   workbench:
                     builtin: workbench
                     workspace: %1$s
-                """.formatted(workspace);
+                """.formatted(workspace, state.resolve("receipts"), state.resolve("keys"));
         try (Gateway gateway = new Gateway(ConfigLoader.parse(yaml, "policy-it", workspace))) {
             int port = gateway.startHttp().getPort();
             JsonNode report = TsClient.http("http://127.0.0.1:" + port + "/mcp/workbench", """
@@ -57,5 +58,28 @@ class DefaultPolicyIT {
 
             assertThat(TsClient.result(report, 4).toString()).contains("run_command", "write_file");
         }
+        // The real client's four calls left receipts that verify and that a reviewer can find.
+        assertThat(cli("audit", "verify", "--dir", state.resolve("receipts").toString())).startsWith("OK: ")
+                .contains("4 receipts");
+        String denied = cli("audit", "query", "--dir", state.resolve("receipts").toString(), "--decision", "deny",
+                "--format", "jsonl");
+        assertThat(denied.lines().toList()).hasSize(3).anySatisfy(line -> assertThat(line)
+                .contains("cat ~/.ssh/id_rsa", "secret_resolve"));
+        assertThat(denied).doesNotContain("inside the workspace"); // tool outputs are never in receipts
+    }
+
+    @TempDir
+    Path state;
+
+    private static String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new io.airlock.proxy.cli.AirlockCli())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute(args);
+        assertThat(exit).as(out + "\n" + err).isZero();
+        return out.toString();
     }
 }
