@@ -13,9 +13,15 @@ import java.util.Objects;
  * @param arguments the call's arguments ({@code arguments} of tools/call and prompts/get); never null
  * @param sessionId Airlock's session id for the agent, for per-session state and receipts
  * @param agent     the agent's identity, or {@code "anonymous"}
+ * @param cancellation fires when the agent stops waiting for the answer
  */
 public record GateRequest(String server, String method, String target, JsonNode arguments, String sessionId,
-                          String agent) {
+                          String agent, Cancellation cancellation) {
+
+    public GateRequest(String server, String method, String target, JsonNode arguments, String sessionId,
+                       String agent) {
+        this(server, method, target, arguments, sessionId, agent, Cancellation.none());
+    }
 
     public GateRequest {
         Objects.requireNonNull(server, "server");
@@ -24,5 +30,6 @@ public record GateRequest(String server, String method, String target, JsonNode 
         arguments = arguments == null ? NullNode.getInstance() : arguments;
         Objects.requireNonNull(sessionId, "sessionId");
         agent = agent == null ? "anonymous" : agent;
+        cancellation = cancellation == null ? Cancellation.none() : cancellation;
     }
 }

@@ -6,7 +6,10 @@ import io.airlock.policy.cascade.CascadeResult;
 import io.airlock.policy.cascade.ToolCall;
 import io.airlock.policy.rules.CallFacts;
 import io.airlock.policy.rules.Evaluation;
+import io.airlock.policy.rules.Action;
 import io.airlock.policy.rules.Policy;
+import io.airlock.policy.rules.Remembered;
+import io.airlock.policy.rules.Rule;
 import io.airlock.policy.tagging.Tagger;
 import io.airlock.policy.tagging.ToolAnnotations;
 import io.airlock.policy.tags.Tag;
@@ -35,6 +38,13 @@ public final class PolicyGate implements Gate {
     private final Cascade cascade;
     private final Function<String, Tagger.ServerFacts> servers;
     private final Map<String, Map<String, ToolAnnotations>> annotations = new ConcurrentHashMap<>();
+    private final List<Observer> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Remembered remembered = Remembered.NONE;
+
+    /** Told about every finished decision (receipts, the operator's event stream, metrics). Must not block. */
+    public interface Observer {
+        void decided(ToolCall call, CascadeResult result);
+    }
 
     public PolicyGate(ListGate lists, Policy policy, Tagger tagger, Cascade cascade,
                       Function<String, Tagger.ServerFacts> servers) {
@@ -49,6 +59,15 @@ public final class PolicyGate implements Gate {
     public void reload(Policy next) {
         Policy previous = policy.getAndSet(next);
         log.info("policy reloaded: revision {} -> {} ({})", previous.revision(), next.revision(), next.source());
+    }
+
+    public void observe(Observer observer) {
+        observers.add(observer);
+    }
+
+    /** The operator's remembered approvals, consulted after tier 0 (see {@link io.airlock.policy.rules.Precedence}). */
+    public void remembered(Remembered remembered) {
+        this.remembered = remembered == null ? Remembered.NONE : remembered;
     }
 
     public Policy policy() {
@@ -68,21 +87,55 @@ public final class PolicyGate implements Gate {
 
     /** The whole cascade result (decision, tier, tags, evaluation, path), for explain, eval and receipts. */
     public CompletionStage<CascadeResult> evaluate(GateRequest request) {
+        Tagger.ServerFacts server = servers.apply(request.server());
+        ToolCall call = new ToolCall(request.server(), server.kind(), request.method(), request.target(),
+                request.arguments(), request.agent(), request.sessionId(), request.cancellation());
+        CompletionStage<CascadeResult> result = evaluate(call, server, request);
+        if (!observers.isEmpty()) {
+            result.whenComplete((r, error) -> {
+                if (r != null) {
+                    for (Observer observer : observers) {
+                        try {
+                            observer.decided(call, r);
+                        } catch (RuntimeException e) {
+                            log.error("a decision observer failed", e);
+                        }
+                    }
+                }
+            });
+        }
+        return result;
+    }
+
+    private CompletionStage<CascadeResult> evaluate(ToolCall call, Tagger.ServerFacts server, GateRequest request) {
         Decision listed = lists.decideNow(request);
         if (listed instanceof Decision.Deny) {
             return CompletableFuture.completedFuture(new CascadeResult(listed, 0, false, List.of(),
-                    new Evaluation(io.airlock.policy.rules.Action.DENY, false, null, List.of(),
-                            policy.get().revision(), "the config's deny list"),
+                    new Evaluation(Action.DENY, false, null, List.of(), policy.get().revision(),
+                            "the config's deny list"),
                     List.of("tier 0: " + listed.rule() + " -> deny")));
         }
-        Tagger.ServerFacts facts = servers.apply(request.server());
-        ToolCall call = new ToolCall(request.server(), facts.kind(), request.method(), request.target(),
-                request.arguments(), request.agent(), request.sessionId());
-        List<Tag> tags = tagger.tag(call, facts, annotations.getOrDefault(request.server(), Map.of())
+        List<Tag> tags = tagger.tag(call, server, annotations.getOrDefault(request.server(), Map.of())
                 .getOrDefault(request.target(), ToolAnnotations.NONE));
-        Evaluation evaluation = policy.get().evaluate(new CallFacts(call.server(), call.kind(), call.tool(),
-                call.agent(), call.arguments(), tags));
+        CallFacts facts = new CallFacts(call.server(), call.kind(), call.tool(), call.agent(), call.arguments(),
+                tags);
+        Evaluation evaluation = withRemembered(policy.get().evaluate(facts), facts, call.sessionId());
         return cascade.run(call, tags, evaluation);
+    }
+
+    private Evaluation withRemembered(Evaluation evaluation, CallFacts facts, String sessionId) {
+        if (evaluation.hard() || evaluation.action() == Action.DENY || evaluation.action() == Action.ALLOW) {
+            return evaluation;
+        }
+        Rule rule = remembered.approves(facts, sessionId);
+        if (rule == null) {
+            return evaluation;
+        }
+        List<Rule> matched = new java.util.ArrayList<>(evaluation.matched());
+        matched.add(rule);
+        return new Evaluation(Action.ALLOW, false, rule, matched, evaluation.revision(), "would have been "
+                + evaluation.action().id() + " by rule " + evaluation.ruleId()
+                + "; an operator remembered this approval");
     }
 
     @Override

@@ -4,7 +4,12 @@ import io.airlock.mcp.jsonrpc.JsonRpcParser;
 import io.airlock.mcp.jsonrpc.ParseLimits;
 import io.airlock.policy.Gate;
 import io.airlock.policy.PolicyGate;
+import io.airlock.policy.operator.HeldCalls;
+import io.airlock.policy.operator.RememberedApprovals;
+import io.airlock.policy.operator.SessionActivity;
 import io.airlock.policy.rules.PolicyFileWatcher;
+import io.airlock.proxy.admin.AdminServer;
+import io.airlock.proxy.admin.AdminToken;
 import io.airlock.proxy.config.AirlockConfig;
 import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.http.AirlockServer;
@@ -19,6 +24,10 @@ public final class Gateway implements AutoCloseable {
     private final JsonRpcParser parser;
     private final Gate gate;
     private final PolicyFileWatcher policyWatcher;
+    private final PolicyGate policyGate;
+    private final HeldCalls held;
+    private final PolicyFileWatcher rememberWatcher;
+    private AdminServer admin;
     private final UpstreamFactory upstreams;
     private final SessionRegistry sessions;
     private AirlockServer server;
@@ -29,14 +38,29 @@ public final class Gateway implements AutoCloseable {
         AirlockConfig.Limits limits = config.limits();
         this.parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
                 limits.maxFrameBytes(), 64));
-        PolicyGate policyGate;
+        AirlockConfig.OperatorSettings operator = config.operator();
+        RememberedApprovals remembered;
         try {
-            policyGate = PolicyEngine.live(config);
+            remembered = RememberedApprovals.open(operator.rememberFile());
+        } catch (io.airlock.policy.rules.PolicyException e) {
+            throw new ConfigException("operator.rememberFile: " + e.getMessage(), e);
+        }
+        // Without the admin API nobody can answer a held call: the cascade then refuses such calls at once.
+        this.held = operator.adminEnabled() ? new HeldCalls(operator.maxHeld(),
+                java.time.Duration.ofSeconds(operator.holdTimeoutSeconds()), java.time.Clock.systemUTC(), remembered,
+                new SessionActivity(10, 4096, 200)) : null;
+        try {
+            this.policyGate = PolicyEngine.live(config, held);
         } catch (io.airlock.policy.rules.PolicyException e) {
             throw new ConfigException("policy.file: " + e.getMessage(), e);
         }
+        policyGate.remembered(remembered);
+        if (held != null) {
+            policyGate.observe(held::gateDecided);
+        }
         this.gate = policyGate;
         this.policyWatcher = watch(config, policyGate);
+        this.rememberWatcher = watchRemembered(remembered);
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()));
@@ -54,6 +78,59 @@ public final class Gateway implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ConfigException("policy.file: cannot watch " + file + " for changes: " + e.getMessage(), e);
         }
+    }
+
+    private static PolicyFileWatcher watchRemembered(RememberedApprovals remembered) throws ConfigException {
+        java.nio.file.Path file = remembered.file();
+        if (file == null) {
+            return null;
+        }
+        try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+            String current = java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+            return new PolicyFileWatcher(file, current, policy -> {
+                try {
+                    remembered.reload(policy);
+                } catch (io.airlock.policy.rules.PolicyException e) {
+                    org.slf4j.LoggerFactory.getLogger(Gateway.class).error("{} was edited but NOT reloaded: {}",
+                            file, e.getMessage());
+                }
+            }, null, java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("operator.rememberFile: cannot watch " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the admin API for the operator tier, when configured. {@code agentPort} is the agent-facing port (the
+     * admin port defaults to the next one). Returns the bound address, or null when the admin API is off.
+     */
+    public InetSocketAddress startAdmin(int agentPort) throws ConfigException, InterruptedException {
+        if (held == null) {
+            return null;
+        }
+        AirlockConfig.OperatorSettings operator = config.operator();
+        AdminToken token;
+        try {
+            token = AdminToken.loadOrCreate(operator.tokenFile());
+        } catch (java.io.IOException e) {
+            throw new ConfigException("admin.tokenFile: " + e.getMessage(), e);
+        }
+        admin = new AdminServer(operator.adminHost(), operator.adminPortFor(agentPort), token, held,
+                () -> policyGate.policy().revision());
+        try {
+            return admin.start();
+        } catch (RuntimeException e) {
+            admin.close();
+            admin = null;
+            throw new ConfigException("admin.listen: cannot bind " + operator.adminHost() + ":"
+                    + operator.adminPortFor(agentPort) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The operator tier, or null when the admin API is off. */
+    public HeldCalls held() {
+        return held;
     }
 
     /** Starts the HTTP front; returns the bound address. */
@@ -96,6 +173,15 @@ public final class Gateway implements AutoCloseable {
         }
         if (policyWatcher != null) {
             policyWatcher.close();
+        }
+        if (rememberWatcher != null) {
+            rememberWatcher.close();
+        }
+        if (held != null) {
+            held.close(); // nothing waits forever, and nothing unapproved is forwarded
+        }
+        if (admin != null) {
+            admin.close();
         }
         sessions.close();
     }

@@ -7,6 +7,7 @@ import io.airlock.policy.analysis.GitAnalyzer;
 import io.airlock.policy.analysis.SqlAnalyzer;
 import io.airlock.policy.cascade.Cascade;
 import io.airlock.policy.cascade.DryRun;
+import io.airlock.policy.cascade.Tiers;
 import io.airlock.policy.catalog.Catalog;
 import io.airlock.policy.catalog.ServerKind;
 import io.airlock.policy.rules.Policy;
@@ -34,9 +35,9 @@ public final class PolicyEngine {
 
     private PolicyEngine() {}
 
-    /** The live gate: tiers as configured (none yet beyond tier 0: held calls fail closed). */
-    public static PolicyGate live(AirlockConfig config) throws PolicyException {
-        return build(config, new Cascade(null, null, null));
+    /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
+    public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
+        return build(config, new Cascade(null, null, operator));
     }
 
     /** A gate whose slower tiers execute nothing, for {@code airlock eval} and {@code explain}. */
@@ -113,6 +114,6 @@ public final class PolicyEngine {
                 workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
                 p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
         return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
-                config.servers(), config.source(), settings);
+                config.servers(), config.source(), settings, config.operator());
     }
 }

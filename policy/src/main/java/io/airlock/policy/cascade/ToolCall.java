@@ -2,6 +2,7 @@ package io.airlock.policy.cascade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.airlock.policy.Cancellation;
 import java.util.Objects;
 
 /**
@@ -13,7 +14,13 @@ import java.util.Objects;
  * @param method {@code tools/call}, {@code resources/read} or {@code prompts/get}
  */
 public record ToolCall(String server, String kind, String method, String tool, JsonNode arguments, String agent,
-                       String sessionId) {
+                       String sessionId, Cancellation cancellation) {
+
+    public ToolCall(String server, String kind, String method, String tool, JsonNode arguments, String agent,
+                    String sessionId) {
+        this(server, kind, method, tool, arguments, agent, sessionId, Cancellation.none());
+    }
+
     public ToolCall {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(method, "method");
@@ -21,5 +28,6 @@ public record ToolCall(String server, String kind, String method, String tool, J
         arguments = arguments == null ? NullNode.getInstance() : arguments;
         agent = agent == null ? "anonymous" : agent;
         sessionId = sessionId == null ? "" : sessionId;
+        cancellation = cancellation == null ? Cancellation.none() : cancellation;
     }
 }

@@ -21,7 +21,8 @@ public record ArgPredicate(String pointer, Pattern matches, String equalsText, B
         if (!present) {
             return false;
         }
-        String text = value.isValueNode() ? value.asText() : value.toString();
+        // Objects and arrays compare in canonical form, so key order does not matter.
+        String text = value.isValueNode() ? value.asText() : io.airlock.policy.CanonicalJson.of(value);
         return (equalsText == null || equalsText.equals(text)) && (matches == null || matches.matcher(text).find());
     }
 

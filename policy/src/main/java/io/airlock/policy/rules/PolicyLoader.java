@@ -180,9 +180,9 @@ public final class PolicyLoader {
         }
         onlyKnown(node, ARG, source, at);
         String path = text(node, "path", source, at, true);
-        if (!path.startsWith("/")) {
+        if (!path.isEmpty() && !path.startsWith("/")) {
             throw new PolicyException(source + ": " + at + ".path: '" + path
-                    + "' (expected a JSON pointer such as /command)");
+                    + "' (expected a JSON pointer such as /command, or \"\" for the whole arguments object)");
         }
         Pattern matches = null;
         if (node.has("matches")) {

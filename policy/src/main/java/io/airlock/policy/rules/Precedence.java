@@ -16,6 +16,10 @@ package io.airlock.policy.rules;
  *
  * A call no rule matches gets the policy's default action ({@code classify} unless configured). A call tagged
  * {@code unknown} is never allowed at tier 0: an allow is raised to {@code classify}.
+ *
+ * <p>Remembered approvals (an operator's approve-and-remember, {@link Remembered}) apply after this table: an outcome
+ * of ask, sandbox or classify that is not hard becomes allow when a remembered rule matches the call. Deny and every
+ * hard outcome are never changed by them.
  */
 public final class Precedence {
 

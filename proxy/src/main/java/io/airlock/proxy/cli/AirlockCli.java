@@ -80,6 +80,7 @@ public final class AirlockCli implements Runnable {
             try (Gateway gateway = new Gateway(config)) {
                 InetSocketAddress bound = gateway.startHttp();
                 printEndpoints(System.err, config, bound);
+                printAdmin(System.err, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
@@ -99,7 +100,7 @@ public final class AirlockCli implements Runnable {
         String server;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             AirlockConfig config;
             try {
                 config = configOption.load();
@@ -113,6 +114,15 @@ public final class AirlockCli implements Runnable {
                 return 2;
             }
             try (Gateway gateway = new Gateway(config)) {
+                try {
+                    gateway.startAdmin(config.port());
+                } catch (ConfigException e) {
+                    // Several agents may each spawn an 'airlock stdio'; only one can own the admin port.
+                    System.err.println("airlock: " + e.getMessage() + "; calls that need approval will be refused "
+                            + "(run 'airlock serve' and point agents at it over HTTP to approve calls)");
+                    gateway.held().stopAccepting("the admin API of this 'airlock stdio' could not start, so "
+                            + "nobody can approve it");
+                }
                 return new StdioFront(gateway, server).run(System.in, System.out);
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
@@ -142,6 +152,7 @@ public final class AirlockCli implements Runnable {
                 Path workspace = gateway.upstreams().workspace("workbench",
                         (ServerConfig.Workbench) workbench.transport());
                 printDemo(System.out, bound, workspace);
+                printAdmin(System.out, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
                 System.err.println("airlock: " + e.getMessage());
@@ -181,9 +192,18 @@ public final class AirlockCli implements Runnable {
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
             return new AirlockConfig(listen.substring(0, colon), port, config.allowedOrigins(), config.limits(),
-                    config.servers(), config.source(), config.policy());
+                    config.servers(), config.source(), config.policy(), config.operator());
         } catch (NumberFormatException e) {
             throw new ConfigException("--listen: port '" + listen.substring(colon + 1) + "' is not a number");
+        }
+    }
+
+    private static void printAdmin(PrintStream out, AirlockConfig config, InetSocketAddress admin) {
+        if (admin == null) {
+            out.println("Admin API off (admin.listen: off): calls that need approval are refused.");
+        } else {
+            out.println("Admin API for operators on http://" + hostPort(admin) + " (token: "
+                    + config.operator().tokenFile() + "); approve held calls with: airlock tui");
         }
     }
 

@@ -13,7 +13,49 @@ import java.util.Map;
  * @param servers        upstreams by name, in config order
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
-                            Map<String, ServerConfig> servers, String source, PolicySettings policy) {
+                            Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                            OperatorSettings operator) {
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, OperatorSettings.defaults());
+    }
+
+    /**
+     * Tier 3 and its admin API ({@code admin:} and {@code operator:} in the file; see docs/ADMIN-API.md).
+     *
+     * @param adminHost          null: the admin API is off, and calls that need a person are refused
+     * @param adminPort          -1: the agent-facing port + 1 (0 when that one is 0)
+     * @param tokenFile          the admin token, generated on first start with mode 0600
+     * @param holdTimeoutSeconds a held call not decided in time is denied
+     * @param maxHeld            more held calls than this: new ones are denied at once
+     * @param rememberFile       rules added by approve-and-remember
+     */
+    public record OperatorSettings(String adminHost, int adminPort, java.nio.file.Path tokenFile,
+                                   int holdTimeoutSeconds, int maxHeld, java.nio.file.Path rememberFile) {
+
+        /** {@code -Dairlock.stateDir}, else {@code $AIRLOCK_STATE_DIR}, else {@code ~/.airlock}. */
+        public static java.nio.file.Path stateDir() {
+            String dir = System.getProperty("airlock.stateDir", System.getenv("AIRLOCK_STATE_DIR"));
+            return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir)
+                    : java.nio.file.Path.of(System.getProperty("user.home"), ".airlock");
+        }
+
+        public static OperatorSettings defaults() {
+            java.nio.file.Path state = stateDir();
+            return new OperatorSettings("127.0.0.1", -1, state.resolve("admin-token"), 600, 256,
+                    state.resolve("remembered-policy.yaml"));
+        }
+
+        public boolean adminEnabled() {
+            return adminHost != null;
+        }
+
+        /** The admin port for an agent-facing front on {@code agentPort}. */
+        public int adminPortFor(int agentPort) {
+            return adminPort >= 0 ? adminPort : agentPort == 0 ? 0 : agentPort + 1;
+        }
+    }
 
     /**
      * The policy engine's settings.
@@ -60,6 +102,6 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator);
     }
 }

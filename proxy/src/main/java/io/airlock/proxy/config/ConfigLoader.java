@@ -33,7 +33,8 @@ public final class ConfigLoader {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy");
+    private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
+            "admin", "operator");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
             "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
@@ -117,7 +118,61 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> entry = it.next();
             servers.put(entry.getKey(), server(r, entry.getKey(), entry.getValue(), baseDir));
         }
-        return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir));
+        return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
+                operator(r, root.get("admin"), root.get("operator"), baseDir));
+    }
+
+    private static AirlockConfig.OperatorSettings operator(Reader r, JsonNode admin, JsonNode operator, Path baseDir)
+            throws ConfigException {
+        AirlockConfig.OperatorSettings d = AirlockConfig.OperatorSettings.defaults();
+        String adminHost = d.adminHost();
+        int adminPort = d.adminPort();
+        Path tokenFile = d.tokenFile();
+        if (admin != null) {
+            r.object(admin, "admin");
+            r.onlyKnown(admin, "admin", Set.of("listen", "tokenFile"));
+            if (admin.has("listen")) {
+                String text = r.text(admin.get("listen"), "admin.listen");
+                if (text.equals("off")) {
+                    adminHost = null;
+                } else {
+                    int colon = text.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw r.error("admin.listen", "'" + text + "' (expected: host:port, e.g. 127.0.0.1:8788, "
+                                + "or off)");
+                    }
+                    adminHost = text.substring(0, colon);
+                    try {
+                        adminPort = Integer.parseInt(text.substring(colon + 1));
+                    } catch (NumberFormatException e) {
+                        throw r.error("admin.listen", "port '" + text.substring(colon + 1) + "' is not a number");
+                    }
+                    if (adminPort < 0 || adminPort > 65535) {
+                        throw r.error("admin.listen", "port " + adminPort + " (expected: 0-65535)");
+                    }
+                }
+            }
+            if (admin.has("tokenFile")) {
+                tokenFile = baseDir.resolve(home(r.text(admin.get("tokenFile"), "admin.tokenFile")));
+            }
+        }
+        int timeout = d.holdTimeoutSeconds();
+        int maxHeld = d.maxHeld();
+        Path rememberFile = d.rememberFile();
+        if (operator != null) {
+            r.object(operator, "operator");
+            r.onlyKnown(operator, "operator", Set.of("holdTimeoutSeconds", "maxHeld", "rememberFile"));
+            timeout = r.intIn(operator, "operator.holdTimeoutSeconds", "holdTimeoutSeconds", timeout, 1, 7 * 24 * 3600);
+            maxHeld = r.intIn(operator, "operator.maxHeld", "maxHeld", maxHeld, 1, 100_000);
+            if (operator.has("rememberFile")) {
+                rememberFile = baseDir.resolve(home(r.text(operator.get("rememberFile"), "operator.rememberFile")));
+            }
+        }
+        return new AirlockConfig.OperatorSettings(adminHost, adminPort, tokenFile, timeout, maxHeld, rememberFile);
+    }
+
+    private static String home(String path) {
+        return path.startsWith("~/") ? System.getProperty("user.home") + path.substring(1) : path;
     }
 
     private static AirlockConfig.PolicySettings policy(Reader r, JsonNode node, Path baseDir) throws ConfigException {

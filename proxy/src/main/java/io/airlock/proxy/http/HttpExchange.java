@@ -74,6 +74,37 @@ final class HttpExchange implements ClientStream {
         return !finished && ctx.channel().isActive();
     }
 
+    @Override
+    public void unanswered(JsonRpcId id) {
+        if (ctx.executor().inEventLoop()) {
+            unansweredNow(id);
+        } else {
+            ctx.executor().execute(() -> unansweredNow(id));
+        }
+    }
+
+    private void unansweredNow(JsonRpcId id) {
+        if (finished || !awaited.remove(id) || !awaited.isEmpty()) {
+            return;
+        }
+        finished = true;
+        switch (mode) {
+            case SSE -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                    .addListener(f -> owner.exchangeDone(ctx, true));
+            case UNDECIDED -> owner.writeEmpty(ctx, HttpResponseStatus.ACCEPTED, sessionId);
+            case JSON_BATCH -> {
+                if (batchBody.size() == 0) {
+                    owner.writeEmpty(ctx, HttpResponseStatus.ACCEPTED, sessionId);
+                } else {
+                    batchBody.write(']');
+                    byte[] body = batch ? batchBody.toByteArray() : java.util.Arrays.copyOfRange(
+                            batchBody.toByteArray(), 1, batchBody.size() - 1);
+                    owner.writeJson(ctx, HttpResponseStatus.OK, body, sessionId);
+                }
+            }
+        }
+    }
+
     /** The connection closed under us. */
     void abandon() {
         finished = true;

@@ -488,7 +488,7 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         write(ctx, response);
     }
 
-    private void writeEmpty(ChannelHandlerContext ctx, HttpResponseStatus status, String sessionId) {
+    void writeEmpty(ChannelHandlerContext ctx, HttpResponseStatus status, String sessionId) {
         FullHttpResponse response = full(status, new byte[0], null);
         if (sessionId != null) {
             response.headers().set(SESSION_HEADER, sessionId);

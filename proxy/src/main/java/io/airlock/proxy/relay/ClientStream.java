@@ -13,4 +13,11 @@ public interface ClientStream {
 
     /** Whether {@link #send} can still succeed. */
     boolean isOpen();
+
+    /**
+     * No answer will come for request {@code id} (the agent cancelled it before it left the gate), so a stream that
+     * waits for answers must not wait for this one.
+     */
+    default void unanswered(io.airlock.mcp.jsonrpc.JsonRpcId id) {
+    }
 }

@@ -44,4 +44,9 @@ public final class IdRestoringStream implements ClientStream {
     public boolean isOpen() {
         return client.isOpen();
     }
+
+    @Override
+    public void unanswered(JsonRpcId id) {
+        client.unanswered(gatewayId.equals(id) ? clientId : id);
+    }
 }

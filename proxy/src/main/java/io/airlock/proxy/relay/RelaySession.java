@@ -14,6 +14,7 @@ import io.airlock.mcp.jsonrpc.JsonRpcMessages;
 import io.airlock.mcp.upstream.Upstream;
 import io.airlock.mcp.upstream.UpstreamException;
 import io.airlock.mcp.upstream.UpstreamListener;
+import io.airlock.policy.Cancellation;
 import io.airlock.policy.Decision;
 import io.airlock.policy.Gate;
 import io.airlock.policy.GateRequest;
@@ -51,8 +52,23 @@ public final class RelaySession implements UpstreamListener {
     /** JSON-RPC error for a denied resources/read or prompts/get (tools/call denials are tool results). */
     public static final int DENIED = -32003;
 
+    /**
+     * A request in flight. {@code cancellation} tells the gate's slow tiers when the agent stops waiting (null for
+     * requests that are not gated).
+     */
     private record Pending(String method, ClientStream stream, String progressKey, long sequence,
-                           boolean forwarded) {}
+                           boolean forwarded, Cancellation cancellation) {}
+
+    /**
+     * While a gated call waits (held for a person), progress notifications keep the client from timing out: the first
+     * after {@link #PROGRESS_FIRST}, so the agent's user learns early that a person must act, then every
+     * {@link #PROGRESS_EVERY}.
+     */
+    public static final java.time.Duration PROGRESS_FIRST = java.time.Duration.ofSeconds(1);
+    public static final java.time.Duration PROGRESS_EVERY = java.time.Duration.ofSeconds(5);
+    private static final java.util.concurrent.ScheduledExecutorService PROGRESS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("gate-progress").factory());
 
     private final String id;
     private final String server;
@@ -190,7 +206,8 @@ public final class RelaySession implements UpstreamListener {
         }
         String progressKey = request.progressToken() == null ? null : request.progressToken().toString();
         boolean gated = McpMethods.isGated(request.method());
-        Pending entry = new Pending(request.method(), replyTo, progressKey, sequence.incrementAndGet(), !gated);
+        Pending entry = new Pending(request.method(), replyTo, progressKey, sequence.incrementAndGet(), !gated,
+                gated ? new Cancellation() : null);
         if (pending.putIfAbsent(request.id(), entry) != null) {
             replyTo.send(JsonRpcMessages.error(request.id(), JsonRpcErrors.INVALID_REQUEST,
                     "Invalid Request: id " + request.id() + " is already in flight on this session"));
@@ -203,7 +220,7 @@ public final class RelaySession implements UpstreamListener {
             forwardRequest(request);
             return;
         }
-        GateRequest gateRequest = toGateRequest(request);
+        GateRequest gateRequest = toGateRequest(request, entry.cancellation());
         if (gateRequest == null) {
             answer(request.id(), JsonRpcMessages.error(request.id(), JsonRpcErrors.INVALID_PARAMS,
                     "Invalid params: " + request.method() + " needs a string '"
@@ -216,8 +233,37 @@ public final class RelaySession implements UpstreamListener {
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
-        decision.whenComplete((d, error) -> applyDecision(request, entry,
-                error != null || d == null ? gateFailure(error) : d));
+        java.util.concurrent.Future<?> progress = request.progressToken() == null ? null
+                : keepAliveWhileWaiting(request, entry, decision);
+        decision.whenComplete((d, error) -> {
+            if (progress != null) {
+                progress.cancel(false);
+            }
+            applyDecision(request, entry, error != null || d == null ? gateFailure(error) : d);
+        });
+    }
+
+    /**
+     * A call held for a person may wait minutes; clients time out long before that unless they hear progress. So
+     * while the gate has not decided, the client gets {@code notifications/progress} for the request's token.
+     */
+    private java.util.concurrent.Future<?> keepAliveWhileWaiting(Request request, Pending entry,
+                                                                  CompletionStage<Decision> decision) {
+        JsonNode token = request.progressToken();
+        long start = System.nanoTime();
+        AtomicLong beats = new AtomicLong();
+        long every = PROGRESS_EVERY.toMillis();
+        return PROGRESS.scheduleAtFixedRate(() -> {
+            if (decision.toCompletableFuture().isDone() || pending.get(request.id()) != entry) {
+                return;
+            }
+            ObjectNode params = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            params.set("progressToken", token);
+            params.put("progress", beats.incrementAndGet());
+            params.put("message", "Airlock: waiting for an operator to approve this call (held "
+                    + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s)");
+            entry.stream().send(JsonRpcMessages.notification(McpMethods.PROGRESS, params));
+        }, PROGRESS_FIRST.toMillis(), every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** A gate that throws or fails denies: an error in any tier is never an allow. */
@@ -236,7 +282,7 @@ public final class RelaySession implements UpstreamListener {
         switch (decision) {
             case Decision.Allow allow -> {
                 pending.replace(request.id(), entry, new Pending(entry.method(), entry.stream(), entry.progressKey(),
-                        entry.sequence(), true));
+                        entry.sequence(), true, entry.cancellation()));
                 forwardRequest(request);
             }
             case Decision.Deny deny -> {
@@ -254,9 +300,13 @@ public final class RelaySession implements UpstreamListener {
             JsonRpcId target = JsonRpcId.ofNode(notification.params().get("requestId"));
             Pending entry = target == null ? null : pending.get(target);
             if (entry != null && !entry.forwarded()) {
-                // Still at the gate: the upstream never saw it, so drop it here and tell nobody.
+                // Still at the gate: the upstream never saw it, so drop it here (and any hold) and tell nobody.
                 pending.remove(target, entry);
                 dropProgress(entry);
+                if (entry.cancellation() != null) {
+                    entry.cancellation().cancel("the client cancelled the call");
+                }
+                entry.stream().unanswered(target);
                 return;
             }
         }
@@ -339,6 +389,9 @@ public final class RelaySession implements UpstreamListener {
         upstream.close();
         for (Map.Entry<JsonRpcId, Pending> entry : pending.entrySet()) {
             if (pending.remove(entry.getKey(), entry.getValue())) {
+                if (entry.getValue().cancellation() != null) {
+                    entry.getValue().cancellation().cancel("the session closed: " + reason);
+                }
                 entry.getValue().stream().send(JsonRpcMessages.error(entry.getKey(),
                         JsonRpcErrors.UPSTREAM_UNAVAILABLE, reason));
             }
@@ -484,7 +537,7 @@ public final class RelaySession implements UpstreamListener {
         }
     }
 
-    private GateRequest toGateRequest(Request request) {
+    private GateRequest toGateRequest(Request request, Cancellation cancellation) {
         ObjectNode params = request.params();
         if (params == null) {
             return null;
@@ -494,7 +547,8 @@ public final class RelaySession implements UpstreamListener {
         if (target == null || !target.isTextual()) {
             return null;
         }
-        return new GateRequest(server, request.method(), target.textValue(), params.get("arguments"), id, agent);
+        return new GateRequest(server, request.method(), target.textValue(), params.get("arguments"), id, agent,
+                cancellation);
     }
 
     private static String targetOf(Request request) {
