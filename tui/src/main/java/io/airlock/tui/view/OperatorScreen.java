@@ -78,10 +78,11 @@ public final class OperatorScreen {
         List<HeldCall> rows = view.visible();
         Columns columns = Columns.of(layout.width());
         put(g, 0, layout.listTop() - 1, columns.header(), layout.width(), Style.DIM);
-        list(view, rows, columns, g, layout, now);
         Optional<HeldCall> selected = view.selected();
-        detail(view, selected, g, layout, now);
+        // Bottom-up: a pane's "more" hint goes on the separator below it, which the next pane down draws first.
         tail(view, g, layout);
+        detail(view, selected, g, layout, now);
+        list(view, rows, columns, g, layout, now);
         notice(view, g, layout);
         footer(view, selected, g, layout);
     }
@@ -118,8 +119,8 @@ public final class OperatorScreen {
         static final int AGE = 5;
 
         static Columns of(int width) {
-            int agent = width >= 110 ? 14 : 12;
-            int server = width >= 110 ? 12 : 8;
+            int agent = width >= 110 ? 14 : 11;
+            int server = width >= 110 ? 12 : 9;
             int tool = width >= 110 ? 20 : 14;
             int rest = Math.max(width - (MARK + AGE + 1 + agent + 1 + server + 1 + tool + 1), 10);
             int tags = Math.clamp(rest / 3, 4, 40);
@@ -163,7 +164,7 @@ public final class OperatorScreen {
         }
         int below = rows.size() - first - layout.listRows();
         if (below > 0 || first > 0) {
-            String more = (first > 0 ? " ↑" + first : "") + (below > 0 ? " ↓" + below + " more" : "") + " ";
+            String more = (first > 0 ? " ↑" + first + " above" : "") + (below > 0 ? " ↓" + below + " below" : "") + " ";
             put(g, Math.max(layout.width() - TerminalTextUtils.getColumnWidth(more), 0),
                     layout.detailTop() - 1, more, layout.width(), Style.DIM);
         }
@@ -258,7 +259,8 @@ public final class OperatorScreen {
                 + ("session".equals(confirm.offer().scope()) ? "for this session"
                 : "for this server, tool and arguments, in every session") + "):", width, Style.HEADING);
         for (String ruleLine : confirm.offer().rule().split("\n")) {
-            add(lines, "  " + Text.visible(ruleLine), width, Style.NORMAL);
+            // a marked continuation: plain indentation would read as YAML structure
+            add(lines, "  " + Text.visible(ruleLine), width, Style.NORMAL, "  ↪ ");
         }
         add(lines, "y: approve and add the rule   n or Esc: back, the call stays held", width, Style.WARN);
         return lines;
@@ -346,7 +348,11 @@ public final class OperatorScreen {
     }
 
     private static void add(List<Line> lines, String text, int width, Style style) {
-        for (String part : Text.wrap(text, width, "    ")) {
+        add(lines, text, width, style, "    ");
+    }
+
+    private static void add(List<Line> lines, String text, int width, Style style, String continuation) {
+        for (String part : Text.wrap(text, width, continuation)) {
             lines.add(new Line(part, style));
         }
     }

@@ -204,6 +204,7 @@ public final class OperatorView {
             return List.of();
         }
         mode = new Mode.ConfirmRemember(call, detail.remember().get());
+        detailScroll = 0;
         notice = null;
         return List.of();
     }
@@ -245,12 +246,16 @@ public final class OperatorView {
     }
 
     private List<Action> confirmKey(Mode.ConfirmRemember confirm, Key key) {
+        if (key == Key.Special.PAGE_UP || key == Key.Special.PAGE_DOWN) {
+            return scroll(key == Key.Special.PAGE_UP ? -5 : 5); // the whole rule must be readable before y
+        }
         if (key instanceof Key.Char(char c) && (c == 'y' || c == 'Y')) {
             mode = new Mode.Browse();
             return send(new Decision.Remember(confirm.call(), operator, confirm.offer().scope()));
         }
         if (key instanceof Key.Char(char c) && (c == 'n' || c == 'N') || key == Key.Special.ESCAPE) {
             mode = new Mode.Browse();
+            detailScroll = 0;
             notice = Notice.info("remember cancelled; the call is still held");
         }
         return List.of();

@@ -87,6 +87,7 @@ class OperatorScreenTest {
 
         List<String> rows = drawn(80, 24).rows();
 
+        assertThat(rows.get(18)).contains("── recent decisions").contains("PgDn:", "more lines");
         String joined = String.join("", rows.stream().map(String::strip).toList());
         assertThat(joined).contains("https://upload.example.net/drop");
         assertThat(rows).allSatisfy(row -> assertThat(row.length()).isLessThanOrEqualTo(80));
@@ -132,6 +133,9 @@ class OperatorScreenTest {
         String confirming = drawn(80, 24).text();
         assertThat(confirming).contains("approve and remember write_file?", "- id: remembered-1", "action: allow",
                 "y approve and remember");
+        assertThat(view.key(Key.Special.PAGE_DOWN, now)).isEmpty();
+        assertThat(view.detailScroll()).isEqualTo(5);
+        assertThat(view.mode()).isInstanceOf(Mode.ConfirmRemember.class);
     }
 
     @Test
@@ -184,6 +188,6 @@ class OperatorScreenTest {
 
         String text = drawn(80, 24).text();
 
-        assertThat(text).contains("20 held calls").contains("> ").contains("tool_0").contains("↑");
+        assertThat(text).contains("20 held calls").contains("tool_0").contains("↑14 above").doesNotContain("tool_13 ");
     }
 }
