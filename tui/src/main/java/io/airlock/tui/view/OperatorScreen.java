@@ -272,8 +272,9 @@ public final class OperatorScreen {
         for (int i = 0; i < layout.tailRows() && i < entries.size(); i++) {
             TailEntry entry = entries.get(i);
             String time = entry.at() == null ? "--:--:--" : CLOCK.format(entry.at().atZone(zone));
-            put(g, 0, layout.tailTop() + i, " " + time + "  " + cell(entry.verdict(), 9) + cell(Text.visible(entry.by()),
-                    16) + " " + Text.visible(entry.what()), layout.width(),
+            int byWidth = layout.width() >= 110 ? 24 : 16;
+            put(g, 0, layout.tailTop() + i, " " + time + "  " + cell(entry.verdict(), 9)
+                    + cell(Text.visible(entry.by()), byWidth) + " " + Text.visible(entry.what()), layout.width(),
                     "deny".equals(entry.verdict()) || "expired".equals(entry.verdict()) ? Style.WARN : Style.NORMAL);
         }
         if (entries.isEmpty()) {

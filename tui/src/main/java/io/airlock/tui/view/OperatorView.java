@@ -373,17 +373,17 @@ public final class OperatorView {
             }
             case AdminEvent.Decided decided -> {
                 HeldCall call = find(decided.id());
-                addTail(new TailEntry(now, decided.outcome(), decided.operator(), what(call, decided.id())
-                        + (decided.reason().isEmpty() ? "" : " — " + decided.reason())));
+                addTail(new TailEntry(now, decided.outcome(), decided.operator(),
+                        what(call, decided.id(), decided.reason())));
                 yield removed(decided.id(), decided.outcome() + " by " + decided.operator(), now);
             }
             case AdminEvent.Expired expired -> {
-                addTail(new TailEntry(now, "expired", "timeout", what(find(expired.id()), expired.id())));
+                addTail(new TailEntry(now, "expired", "timeout", what(find(expired.id()), expired.id(), "")));
                 yield removed(expired.id(), "timed out and was denied", now);
             }
             case AdminEvent.Cancelled cancelled -> {
-                addTail(new TailEntry(now, "cancelled", "agent", what(find(cancelled.id()), cancelled.id())
-                        + (cancelled.why().isEmpty() ? "" : " — " + cancelled.why())));
+                addTail(new TailEntry(now, "cancelled", "agent",
+                        what(find(cancelled.id()), cancelled.id(), cancelled.why())));
                 yield removed(cancelled.id(), "was cancelled by the agent", now);
             }
             case AdminEvent.Decision decision -> {
@@ -489,8 +489,10 @@ public final class OperatorView {
                 decision.server() + "/" + decision.tool() + "  " + decision.summary());
     }
 
-    private static String what(HeldCall call, String id) {
-        return call == null ? id : call.server() + "/" + call.tool() + "  " + call.summary();
+    /** The call, with the decision's reason before the summary: a long summary is what a narrow screen cuts. */
+    private static String what(HeldCall call, String id, String reason) {
+        String note = reason.isEmpty() ? "" : " — " + reason;
+        return call == null ? id + note : call.server() + "/" + call.tool() + note + "  " + call.summary();
     }
 
     private static boolean matches(HeldCall call, String needle) {

@@ -308,13 +308,13 @@ class OperatorViewTest {
         view.apply(new ModelEvent.RecentDecisions(List.of(new GateDecision(T0, "a", "s", "files", "read_text_file",
                 "allow", "0", "", List.of(), "notes.txt"))), now);
 
-        event(new AdminEvent.Decided("h-1", "approve", "bob", ""));
+        event(new AdminEvent.Decided("h-1", "approve", "bob", "looked fine"));
         event(new AdminEvent.Decision(new GateDecision(now, "a", "s", "files", "write_file", "deny", "0",
                 "deny-secrets", List.of(), "~/.ssh/id_rsa")));
 
         assertThat(view.tail()).extracting(TailEntry::verdict).containsExactly("deny", "approve", "allow");
         assertThat(view.tail().get(1).by()).isEqualTo("bob");
-        assertThat(view.tail().get(1).what()).contains("files/write_file");
+        assertThat(view.tail().get(1).what()).startsWith("files/write_file — looked fine  write_file path=");
     }
 
     @Test
