@@ -185,9 +185,9 @@ public final class OperatorView {
 
     private List<Action> remember(HeldCall call) {
         if (call.hard()) {
-            notice = Notice.problem("remember is not offered: a hard rule"
-                    + (call.rule().isEmpty() ? "" : " (" + call.rule() + ")")
-                    + " held this call; hard boundaries are decided call by call");
+            // Short enough for 80 columns with a typical rule id: the reason comes first.
+            notice = Notice.problem("r is not offered: hard rule" + (call.rule().isEmpty() ? "" : " " + call.rule())
+                    + "; approve or deny this call alone");
             return List.of();
         }
         if (!call.rememberable()) {
