@@ -57,6 +57,8 @@ public final class Gateway implements AutoCloseable {
         policyGate.remembered(remembered);
         if (held != null) {
             policyGate.observe(held::gateDecided);
+            // Until the admin API runs, nobody could answer a held call: refuse such calls at once instead.
+            held.stopAccepting("no operator is connected to Airlock (its admin API is not running)");
         }
         this.gate = policyGate;
         this.policyWatcher = watch(config, policyGate);
@@ -119,8 +121,12 @@ public final class Gateway implements AutoCloseable {
         admin = new AdminServer(operator.adminHost(), operator.adminPortFor(agentPort), token, held,
                 () -> policyGate.policy().revision());
         try {
-            return admin.start();
-        } catch (RuntimeException e) {
+            InetSocketAddress bound = admin.start();
+            held.startAccepting();
+            return bound;
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             admin.close();
             admin = null;
             throw new ConfigException("admin.listen: cannot bind " + operator.adminHost() + ":"

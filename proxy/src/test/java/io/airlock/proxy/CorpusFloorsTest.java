@@ -75,9 +75,10 @@ class CorpusFloorsTest {
     void benignWorkIsRarelyHardStoppedAndMostlyUninterrupted() throws Exception {
         List<Row> rows = evaluate("benign.jsonl");
         report("benign.jsonl", rows);
-        // Target (policy issue): <= 2%. Measured 3.2% on 2026-11-22 (see EVALUATION.md): not met yet. This floor
-        // holds the measured figure so that a regression fails the build; lower it as precision improves.
-        assertThat(share(rows, Row::hard)).as("benign rows hitting a hard stop").isLessThanOrEqualTo(0.035);
+        // Target (policy issue): <= 2%. Measured 2.7% (135 / 4995) on 2026-11-22 after sharper tagging (see
+        // EVALUATION.md): not met yet. This floor holds the measured figure so that a regression fails the build;
+        // lower it as precision improves.
+        assertThat(share(rows, Row::hard)).as("benign rows hitting a hard stop").isLessThanOrEqualTo(0.028);
         assertThat(share(rows, r -> r.decision().equals("allow") || r.decision().equals("sandbox")))
                 .as("benign rows allowed or sandboxed").isGreaterThanOrEqualTo(0.60);
     }

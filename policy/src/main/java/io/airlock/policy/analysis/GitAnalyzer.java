@@ -25,10 +25,20 @@ public final class GitAnalyzer {
 
     /** Configuration keys whose value git runs as a program, or that point git at programs or hooks. */
     private static final Pattern PROGRAM_KEYS = Pattern.compile("(?i)(core\\.(sshcommand|pager|editor|fsmonitor|"
-            + "hookspath|askpass|gitproxy)|alias\\..+|credential\\..*helper|filter\\..+\\.(clean|smudge|process)|"
+            + "hookspath|askpass|gitproxy)|credential\\..*helper|filter\\..+\\.(clean|smudge|process)|"
             + "diff\\..+\\.(textconv|command)|diff\\.external|merge\\..+\\.driver|sequence\\.editor|gpg\\.program|"
             + "gpg\\..+\\.program|protocol\\..*allow|uploadpack\\.packobjectshook|pager\\..+|ssh\\.variant|"
-            + "include\\.path|includeif\\..+\\.path)");
+            + "include\\.path|includeif\\..+\\.path|interactive\\.difffilter|web\\.browser|sendemail\\..*(cmd|"
+            + "smtpserver)|(difftool|mergetool|browser|man)\\..+\\.(path|cmd)|remote\\..+\\.(uploadpack|receivepack))");
+    /** Settings that run nothing but redirect or weaken what git trusts later, in every repository when global. */
+    private static final Pattern TRUST_KEYS = Pattern.compile("(?i)(url\\..+\\.(pushinsteadof|insteadof)|"
+            + "init\\.templatedir|safe\\.directory|https?(\\..+)?\\.(proxy|sslverify|sslcainfo|sslcapath|"
+            + "curloptresolve|cookiefile)|core\\.worktree|submodule\\..+\\.update|transfer\\..*)");
+    /** Words that make a non-{@code !} alias (which expands to git arguments) run a program or load settings. */
+    private static final Pattern ALIAS_RUNS = Pattern.compile("(?i)(-c|--config-env.*|--exec-path.*|-x|--exec.*|"
+            + "--extcmd.*|--upload-pack.*|--receive-pack.*|-u|--.*-filter|--.*-cmd.*|--smtp-server.*|--tool.*|-t|"
+            + "--config.*|--ext-diff|--textconv|foreach|run|filter-branch|filter-repo|daemon|instaweb|send-email|"
+            + "difftool|mergetool|submodule|bisect|credential|-C|--git-dir.*|--work-tree.*)");
 
     /** A push refspec: {@code [+]src[:dst]}. */
     public record Refspec(String raw, boolean forced, String source, String destination) {
@@ -279,7 +289,8 @@ public final class GitAnalyzer {
         List<Tag> tags = new ArrayList<>();
         for (String setting : cmd.settings()) {
             String key = setting.contains("=") ? setting.substring(0, setting.indexOf('=')) : setting;
-            if (PROGRAM_KEYS.matcher(key).matches()) {
+            String value = setting.contains("=") ? setting.substring(setting.indexOf('=') + 1) : "";
+            if (runsProgram(key, List.of(value))) {
                 tags.add(Tag.of(Capability.EXEC_COMMAND, Scope.UNKNOWN, "git -c " + key + " makes git run a program"));
             }
         }
@@ -408,15 +419,40 @@ public final class GitAnalyzer {
                 .contains(words.getFirst())) {
             words.removeFirst();
         }
+        if (global && (has(args, "-e", "--edit", "--rename-section") || !args.isEmpty() && Set.of("edit",
+                "rename-section").contains(args.getFirst()))) {
+            tags.add(Tag.of(Capability.PERSISTENCE, "edits the user's or system's git configuration with content not "
+                    + "known here: " + line));
+            return;
+        }
         if (read || words.size() < 2) {
             return;
         }
+        // The key decides, not the file: user.name in ~/.gitconfig runs nothing; core.pager or a '!' alias does.
         String key = words.getFirst();
-        if (PROGRAM_KEYS.matcher(key).matches()) {
+        if (runsProgram(key, args.subList(args.indexOf(key) + 1, args.size()))) {
             tags.add(Tag.of(Capability.PERSISTENCE, "git config " + key + " makes git run a program later: " + line));
-        } else if (global) {
-            tags.add(Tag.of(Capability.PERSISTENCE, "changes the user's or system's git configuration: " + line));
+        } else if (global && TRUST_KEYS.matcher(key).matches()) {
+            tags.add(Tag.of(Capability.PERSISTENCE, "git config " + key + " changes what git trusts in every "
+                    + "repository: " + line));
         }
+    }
+
+    /** Whether setting {@code key} to {@code value} (given as one or more words) makes git run a program later. */
+    private static boolean runsProgram(String key, List<String> value) {
+        if (!key.toLowerCase(java.util.Locale.ROOT).startsWith("alias.")) {
+            return PROGRAM_KEYS.matcher(key).matches();
+        }
+        List<String> words = new ArrayList<>();
+        for (String v : value) {
+            for (String w : v.trim().split("\\s+")) {
+                words.add(w.replaceAll("^['\"]|['\"]$", ""));
+            }
+        }
+        // '!' runs a shell command; otherwise the alias expands to git arguments, which run programs only through
+        // options and subcommands such as -c, --exec, --upload-pack, difftool -x or submodule foreach.
+        return !words.isEmpty() && words.getFirst().startsWith("!") || words.stream().anyMatch(w -> ALIAS_RUNS
+                .matcher(w).matches());
     }
 
     private static boolean has(List<String> args, String... flags) {

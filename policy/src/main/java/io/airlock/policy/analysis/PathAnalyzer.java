@@ -37,14 +37,21 @@ public final class PathAnalyzer {
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i)(\\.env(\\.(?!example$|sample$|template$|dist$)[\\w.-]+)?|id_(rsa|dsa|ecdsa|ed25519)(\\.pub)?"
                     + "|.*\\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk)|credentials(\\.json|\\.csv)?|secrets?\\.(ya?ml"
-                    + "|json|toml)|\\.htpasswd|authorized_keys|known_hosts|shadow(\\.bak|-)?|environ|"
+                    + "|json|toml)|\\.htpasswd|authorized_keys|shadow(\\.bak|-)?|environ|"
                     + "(login data|cookies|key[34]\\.db|logins\\.json|cookies\\.sqlite))");
     /** Files whose modification survives the session (home-relative). */
     private static final List<String> HOME_PERSISTENCE = List.of(".bashrc", ".bash_profile", ".bash_login",
             ".profile", ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".config/fish/", ".ssh/authorized_keys",
             ".ssh/rc", ".ssh/config", ".config/systemd/", ".config/autostart/", "Library/LaunchAgents/",
             ".xinitrc", ".xprofile", ".vimrc", ".gitconfig", ".config/git/", ".npmrc", ".pip/", ".config/pip/",
-            ".local/share/applications/", ".inputrc", ".curlrc", ".wgetrc");
+            ".local/share/applications/", ".inputrc", ".curlrc", ".wgetrc", ".shrc", ".kshrc", ".mkshrc", ".cshrc",
+            ".tcshrc", ".login", ".logout", ".bash_logout", ".zlogout", ".bash_aliases", ".zsh/", ".config/zsh/",
+            ".oh-my-zsh/custom/", ".config/nushell/", ".config/environment.d/", ".pam_environment", ".xsession",
+            ".xsessionrc", ".tmux.conf", ".config/tmux/", ".screenrc", ".gdbinit", ".config/gdb/", ".lldbinit",
+            ".emacs", ".emacs.d/init.el", ".config/emacs/init.el", ".config/nvim/init.", ".gvimrc", ".exrc",
+            ".vim/plugin/", ".Rprofile", ".ipython/profile_default/startup/", ".ssh/environment",
+            ".config/autostart-scripts/", ".config/plasma-workspace/env/", ".config/i3/config", ".config/sway/config",
+            ".pydistutils.cfg", ".yarnrc");
     private static final List<String> SYSTEM_PERSISTENCE = List.of("/etc/cron", "/var/spool/cron", "/etc/systemd/",
             "/lib/systemd/", "/usr/lib/systemd/", "/etc/init.d/", "/etc/rc.local", "/etc/rc", "/etc/profile",
             "/etc/bash.bashrc", "/etc/zsh", "/etc/environment", "/etc/ld.so.preload", "/etc/ld.so.conf",
@@ -129,11 +136,34 @@ public final class PathAnalyzer {
         return tags;
     }
 
+    /**
+     * Whether the path is a credential location (under home or a system secret directory), regardless of its file
+     * name: for callers that know the file holds public material (a certificate) or a key they generate afresh.
+     */
+    public static boolean isSecretLocation(String raw, AnalysisContext ctx) {
+        Path path = resolve(raw, ctx);
+        if (path == null || isHostKeyList(path)) {
+            return false;
+        }
+        if (path.startsWith(ctx.home())) {
+            String rel = ctx.home().relativize(path).toString();
+            for (String prefix : HOME_SECRETS) {
+                if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) {
+                    return true;
+                }
+            }
+        }
+        return startsWithAny(path, SYSTEM_SECRETS);
+    }
+
     /** Whether the path names credentials (by location under home, system location, or file name). */
     public static boolean isSecret(String raw, Path path, AnalysisContext ctx) {
+        if (path != null && isHostKeyList(path) || path == null && raw.matches("(.*/)?(ssh_)?known_hosts(2|\\.old)?")) {
+            return false;
+        }
         if (path != null) {
-            if (path.startsWith(ctx.home())) {
-                String rel = ctx.home().relativize(path).toString();
+            String rel = homeRelative(path, ctx);
+            if (rel != null) {
                 for (String prefix : HOME_SECRETS) {
                     if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix.endsWith("/") ? prefix
                             : prefix + "/") || rel.equals(prefix)) {
@@ -151,9 +181,30 @@ public final class PathAnalyzer {
         return SECRET_NAME.matcher(last).matches();
     }
 
-    private static boolean isPersistence(Path path, AnalysisContext ctx) {
+    /**
+     * known_hosts lists the public host keys ssh trusts: no credential is in it (ssh-keyscan prints the same keys to
+     * anyone). Changing it is a write outside the workspace, which is asked about on its own.
+     */
+    private static boolean isHostKeyList(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().matches("(ssh_)?known_hosts(2|\\.old)?");
+    }
+
+    /** Home directories: the context's, and other accounts' ({@code /root}, {@code /home/x}, {@code /Users/x}). */
+    private static final Pattern OTHER_HOME = Pattern.compile("^(/root|/home/[^/]+|/Users/[^/]+|/var/root)/(.+)$");
+
+    /** The path relative to its home directory (the context's home first, then any account's), or null. */
+    private static String homeRelative(Path path, AnalysisContext ctx) {
         if (path.startsWith(ctx.home())) {
-            String rel = ctx.home().relativize(path).toString();
+            return ctx.home().relativize(path).toString();
+        }
+        java.util.regex.Matcher m = OTHER_HOME.matcher(path.toString());
+        return m.matches() ? m.group(2) : null;
+    }
+
+    private static boolean isPersistence(Path path, AnalysisContext ctx) {
+        String rel = homeRelative(path, ctx);
+        if (rel != null) {
             for (String prefix : HOME_PERSISTENCE) {
                 if (rel.equals(trimSlash(prefix)) || rel.startsWith(prefix)) {
                     return true;

@@ -288,6 +288,11 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
         }
     }
 
+    /** Accepts calls again (an admin API is now there to answer them). */
+    public void startAccepting() {
+        unavailable = null;
+    }
+
     @Override
     public void close() {
         stopAccepting("Airlock is shutting down");

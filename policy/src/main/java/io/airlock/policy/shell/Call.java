@@ -117,6 +117,14 @@ final class Call {
         w.pathTags(arg, access, env);
     }
 
+    /** A path whose content is known not to be a credential: its file name alone does not make it secret. */
+    void publicPath(Arg arg, Access access) {
+        if (arg == null || arg.value().isEmpty()) {
+            return;
+        }
+        w.pathTags(arg, access, env, true);
+    }
+
     void paths(List<Arg> list, Access access) {
         for (Arg a : list) {
             path(a, access);

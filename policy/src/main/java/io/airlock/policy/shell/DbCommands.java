@@ -3,8 +3,10 @@ package io.airlock.policy.shell;
 import static io.airlock.policy.shell.CommandTable.register;
 
 import io.airlock.policy.analysis.Access;
+import io.airlock.policy.analysis.SqlAnalyzer;
 import io.airlock.policy.tags.Capability;
 import io.airlock.policy.tags.Scope;
+import io.airlock.policy.tags.Tag;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -379,6 +381,15 @@ final class DbCommands {
                 }
                 default -> read = true;
             }
+        }
+        // The keyword scan above is a floor; the real parser sees what it cannot (an UPDATE whose only WHERE sits in
+        // a subquery, a DELETE ... USING without a condition). Its verdict only ever makes the tags stricter.
+        String statementsOnly = raw.lines().filter(l -> !l.strip().startsWith("\\") && !l.strip().startsWith("."))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        List<Tag> parsed = SqlAnalyzer.analyze(statementsOnly);
+        if (parsed.stream().noneMatch(t -> t.capability() == Capability.UNKNOWN)) {
+            destructive |= parsed.stream().anyMatch(t -> t.capability() == Capability.DB_DESTRUCTIVE);
+            write |= !destructive && parsed.stream().anyMatch(t -> t.capability() == Capability.DB_WRITE);
         }
         if (destructive) {
             c.tag(Capability.DB_DESTRUCTIVE, Scope.UNKNOWN, c.name + " runs destructive SQL: "

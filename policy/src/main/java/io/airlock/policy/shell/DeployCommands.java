@@ -844,6 +844,14 @@ final class DeployCommands {
                         return;
                     }
                 }
+                if ((group.equals("buildx") || group.equals("builder")) && (verb.equals("prune") || verb.equals("rm"))
+                        || group.equals("image") && verb.equals("prune") && !c.anyArg("-a", "--all")) {
+                    // Build cache, builder instances and dangling (untagged) images are rebuilt on demand: freeing
+                    // them slows the next build but loses no data. Volumes, containers and tagged images can.
+                    c.tag(Capability.SYSTEM_DISRUPTION, Scope.OUTSIDE, name + " " + what + " drops rebuildable build "
+                            + "cache: " + text);
+                    return;
+                }
                 c.tag(Capability.DELETE, Scope.OUTSIDE, name + " " + what + " deletes containers, images or "
                         + "volumes: " + text);
                 c.tag(Capability.SYSTEM_DISRUPTION, Scope.OUTSIDE, name + " " + what + ": " + text);

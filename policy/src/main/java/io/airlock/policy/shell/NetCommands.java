@@ -744,20 +744,46 @@ final class NetCommands {
             "-nameopt", "-certfile", "-CApath", "-CAkey", "-CA", "-set_serial", "-extensions", "-reqexts", "-inform",
             "-outform", "-cipher", "-ciphersuites", "-groups", "-curves", "-psk", "-psk_identity", "-starttls",
             "-proxy", "-verify_hostname", "-verify_ip", "-crl", "-CRLfile", "-certopt", "-addext", "-iter",
-            "-digest", "-keyfile", "-S", "-salt");
+            "-digest", "-keyfile", "-S", "-salt", "-keyout", "-untrusted", "-trusted", "-signer", "-queryfile",
+            "-data");
 
     private static void openssl(Call c) {
         List<String> words = CommandTable.words(c.args);
         String sub = words.isEmpty() ? "" : words.getFirst();
         Call.Opts o = Call.Opts.parseWords(c.args, OPENSSL_VALUE);
-        c.paths(o.all("-in", "-key", "-inkey", "-cert", "-kfile", "-certfile", "-CAfile", "-config"), Access.READ);
+        // Certificates, CSRs, CRLs and time-stamp queries/replies are public material: a .pem name does not make
+        // them credentials. Private keys (-key, -inkey, -signkey, -CAkey, and -in of the key commands) are.
+        boolean publicIn = OPENSSL_PUBLIC_IN.contains(sub);
+        for (Arg in : o.all("-in")) {
+            if (publicIn) {
+                c.publicPath(in, Access.READ);
+            } else {
+                c.path(in, Access.READ);
+            }
+        }
+        c.paths(o.all("-key", "-inkey", "-signkey", "-CAkey", "-kfile", "-config", "-data"), Access.READ);
+        for (Arg cert : o.all("-cert", "-certfile", "-CAfile", "-CA", "-untrusted", "-trusted", "-signer",
+                "-queryfile", "-CRLfile", "-crl")) {
+            c.publicPath(cert, Access.READ);
+        }
         for (Arg engine : o.all("-engine")) {
             if (engine.value().contains("/") || engine.value().endsWith(".so") || engine.value().endsWith(".dylib")) {
                 c.tag(Capability.OBFUSCATED, Scope.UNKNOWN, "openssl loads a native engine: " + c.text);
                 c.path(engine, Access.READ);
             }
         }
-        c.paths(o.all("-out", "-keylogfile", "-sess_out"), Access.WRITE);
+        // A certificate, CSR or public key written out is public; a key generated just now (genpkey, genrsa, req
+        // -newkey/-keyout) is a new credential rather than an existing one read or tampered with. A key converted
+        // from another (rsa, pkey, pkcs12 -out) stays secret, as do credential locations such as ~/.ssh/.
+        boolean publicOut = publicIn || OPENSSL_KEYGEN.contains(sub) || o.has("-pubout");
+        for (Arg out : o.all("-out", "-keyout")) {
+            if (publicOut) {
+                c.publicPath(out, Access.WRITE);
+            } else {
+                c.path(out, Access.WRITE);
+            }
+        }
+        c.paths(o.all("-keylogfile", "-sess_out"), Access.WRITE);
         switch (sub) {
             case "s_client", "s_time" -> {
                 Arg connect = o.value("-connect", "-host");
@@ -780,13 +806,24 @@ final class NetCommands {
         if (sub.equals("enc") && o.has("-d") || o.has("-d") && !sub.isEmpty()) {
             c.outputTaint(Taint.DECODED);
         }
-        for (String w : words.subList(Math.min(1, words.size()), words.size())) {
-            if (!w.startsWith("-") && CommandTable.isPathLike(w) && o.all("-in", "-out").stream()
-                    .noneMatch(a -> a.value().equals(w))) {
-                c.path(Arg.lit(w), Access.READ);
+        // Positional operands only: option values such as -subj /C=XX/CN=host are not files.
+        for (Arg a : o.positional.subList(Math.min(1, o.positional.size()), o.positional.size())) {
+            if (a.literal() && CommandTable.isPathLike(a.value())) {
+                if (publicIn) {
+                    c.publicPath(a, Access.READ);
+                } else {
+                    c.path(a, Access.READ);
+                }
             }
         }
     }
+
+    /** openssl commands whose -in, -out and operands are certificates, CSRs, CRLs or time-stamp data. */
+    private static final Set<String> OPENSSL_PUBLIC_IN = Set.of("x509", "req", "crl", "crl2pkcs7", "verify", "ts",
+            "ocsp", "nseq");
+    /** openssl commands that generate a new private key. */
+    private static final Set<String> OPENSSL_KEYGEN = Set.of("genpkey", "genrsa", "gendsa", "ecparam", "dhparam",
+            "dsaparam", "rand");
 
     private static void server(Call c) {
         boolean local = false;

@@ -192,8 +192,26 @@ final class PackageCommands {
                     || verb.equals("list") && c.anyArg("-l", "--long", "--json")) {
                 c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, c.name + " config reads credentials: " + text);
             }
-            if (verb.equals("set") || verb.equals("edit") || verb.equals("delete")) {
+            if (verb.equals("edit")) {
                 c.path(Arg.lit("~/.npmrc"), Access.WRITE);
+            } else if (verb.equals("set") || verb.equals("delete")) {
+                // ~/.npmrc holds registry tokens, but only an auth key touches them; only keys naming a program or
+                // where packages come from make later installs run or trust something else.
+                String key = w.size() > 2 ? w.get(2).toLowerCase(Locale.ROOT) : "";
+                key = key.contains("=") ? key.substring(0, key.indexOf('=')) : key;
+                Arg npmrc = Arg.lit("~/.npmrc");
+                c.tag(Capability.WRITE_FILE, c.scope(npmrc), c.name + " config " + verb + " writes ~/.npmrc: " + text);
+                if (key.isEmpty() || key.matches(".*(auth|token|password|_|cert|key|otp).*")) {
+                    c.tag(Capability.SECRET_RESOLVE, c.scope(npmrc), c.name + " config " + verb + " changes "
+                            + "registry credentials: " + text);
+                }
+                if (key.isEmpty() || key.matches("(browser|editor|shell|script-shell|node-options|git|viewer|"
+                        + "init-module|onload-script|userconfig|globalconfig|registry|@.*:registry|ca|cafile|"
+                        + "strict-ssl|proxy|https-proxy|noproxy|ignore-scripts|node-gyp|prefix|globalignorefile|"
+                        + "npm-path|script-shell|sign-git-commit)")) {
+                    c.tag(Capability.PERSISTENCE, c.scope(npmrc), c.name + " config " + verb + " " + key
+                            + " changes what later npm runs run or trust: " + text);
+                }
             }
             return;
         }

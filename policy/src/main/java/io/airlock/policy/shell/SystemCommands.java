@@ -505,7 +505,7 @@ final class SystemCommands {
             "restart", "try-restart", "reload-or-restart", "force-reload", "exit", "revert", "clean", "freeze",
             "preset-all");
     private static final Set<String> SYSTEMCTL_PERSIST = Set.of("enable", "link", "add-wants", "add-requires",
-            "reenable", "set-property", "edit", "preset", "unmask");
+            "reenable", "edit", "preset", "unmask");
 
     private static void systemctl(Call c) {
         List<String> w = VcsCommands.words(c.args, Set.of("-t", "--type", "-s", "--signal", "-p", "--property", "-H",
@@ -526,6 +526,12 @@ final class SystemCommands {
             if (verb.equals("disable") && c.anyArg("--now") || verb.equals("mask")) {
                 return;
             }
+        }
+        if (verb.equals("set-property")) {
+            // Only resource-control properties (CPUQuota, MemoryMax, ...) can be set: limits on a unit, never what it
+            // runs or when it starts.
+            c.tag(Capability.SYSTEM_DISRUPTION, Scope.OUTSIDE, "systemctl set-property changes a unit's resource "
+                    + "limits: " + c.text);
         }
         if (SYSTEMCTL_PERSIST.contains(verb)) {
             c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "systemctl " + verb + " changes what runs at boot: "
@@ -735,9 +741,20 @@ final class SystemCommands {
         }
     }
 
+    /** ps options whose next word is their value (a sort key, a format, a user list), never BSD flags. */
+    private static final Set<String> PS_VALUE = Set.of("--sort", "-o", "-O", "o", "O", "--format", "-p", "p",
+            "--pid", "--ppid", "-u", "U", "-U", "--user", "--User", "-g", "-G", "--group", "--Group", "-t", "t",
+            "--tty", "-C", "--cols", "--columns", "--rows", "--lines", "-s", "--sid", "-q", "q", "--quick-pid", "k",
+            "-k", "--width");
+
     private static void ps(Call c) {
-        for (Arg a : c.args) {
+        for (int i = 0; i < c.args.size(); i++) {
+            Arg a = c.args.get(i);
             String v = a.value();
+            if (a.literal() && PS_VALUE.contains(v)) {
+                i++;
+                continue;
+            }
             if (a.literal() && !v.startsWith("-") && v.matches("[a-zA-Z]*e[a-zA-Z]*") && v.length() <= 6
                     || v.equals("-E") || v.equals("--env")) {
                 c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "ps shows other processes' environments: " + c.text);
@@ -784,11 +801,27 @@ final class SystemCommands {
                         "-z", "-s", "-F", "-R", "-E", "-M", "-r", "-w", "-Y", "-D");
                 Arg f = o.value("-f");
                 boolean reads = o.has("-y", "-p", "-l", "-e", "-i", "-B", "-c", "-s", "-L", "-Y");
+                // -l/-B print a fingerprint and -F/-R look up host keys: only public halves are read.
+                boolean publicOnly = o.has("-l", "-B", "-F", "-R") && !o.has("-y", "-p", "-e", "-i", "-c", "-s",
+                        "-Y");
+                boolean generates = !reads && !o.has("-F", "-R", "-H", "-k", "-A", "-D", "-r", "-G", "-T", "-M",
+                        "-Q", "-K");
                 if (f != null) {
-                    c.path(f, reads ? Access.READ : Access.WRITE);
-                    if (!reads) {
+                    if (publicOnly) {
+                        // Even for a private key file only its public half is parsed (never decrypted) and only a
+                        // fingerprint or a host entry is printed.
+                        c.tag(Capability.READ_FILE, c.scope(f), "ssh-keygen reads a public key or fingerprint: " + text);
+                    } else {
+                        c.path(f, reads ? Access.READ : Access.WRITE);
+                    }
+                    if (!reads && generates) {
                         c.path(Arg.lit(f.value() + ".pub"), Access.WRITE);
                     }
+                } else if (generates) {
+                    // Without -f a new key goes to ~/.ssh/id_<type>.
+                    Arg type = o.value("-t");
+                    c.path(Arg.lit("~/.ssh/id_" + (type == null ? "ed25519" : type.value()
+                            .replaceAll("[^a-z0-9-]", ""))), Access.WRITE);
                 }
                 Arg ca = o.value("-s");
                 if (ca != null) {
@@ -824,6 +857,15 @@ final class SystemCommands {
             case "gpg-card" -> {
                 if (w.contains("factory-reset")) {
                     c.tag(Capability.DELETE, Scope.OUTSIDE, "gpg-card factory-reset wipes a smartcard: " + text);
+                } else if (!w.isEmpty() && w.stream().allMatch(x -> x.matches("list|ls|help|version|fetch|url|"
+                        + "name|lang|sex|reset-cache")) && !(w.contains("url") || w.contains("name")
+                        || w.contains("lang") || w.contains("sex")) || w.size() == 1 && Set.of("url", "name", "lang")
+                        .contains(w.getFirst())) {
+                    // Listing a card or printing its URL shows public data objects (serial, fingerprints, URL);
+                    // fetch imports the public key from that URL.
+                    if (w.contains("fetch")) {
+                        c.network("gpg-card fetch downloads the card's public key: " + text);
+                    }
                 } else {
                     c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "gpg-card: " + text);
                 }

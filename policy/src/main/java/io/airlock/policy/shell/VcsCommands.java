@@ -25,7 +25,26 @@ final class VcsCommands {
             "core.fsmonitor", "core.askpass", "diff.external", "credential.helper", "sequence.editor", "gpg.program",
             "gpg.ssh.program", "core.hookspath", "uploadpack.packobjectshook", "protocol.ext.allow", "core.gitproxy",
             "pager.log", "pager.diff", "pager.show", "pager.branch", "pager.config", "pager.help", "interactive.difffilter",
-            "merge.tool", "diff.tool", "core.alternaterefscommand", "receive.procreceiverefs");
+            "core.alternaterefscommand", "receive.procreceiverefs", "web.browser", "sendemail.smtpserver",
+            "sendemail.tocmd", "sendemail.cccmd", "sendemail.sendmailcmd", "ssh.variant");
+    /**
+     * Settings that run nothing themselves but redirect or weaken what git trusts later, for every repository when
+     * written globally: where remotes really point ({@code url.*.insteadOf}), which config or hooks get loaded
+     * ({@code include.path}, {@code init.templateDir}, {@code safe.directory}), how the network is reached
+     * ({@code http.proxy}, {@code http.sslVerify}) and which transports may run ({@code protocol.*.allow}).
+     */
+    private static final java.util.regex.Pattern GIT_TRUST_KEYS = java.util.regex.Pattern.compile("(url\\..+\\."
+            + "(pushinsteadof|insteadof)|include\\.path|includeif\\..+\\.path|init\\.templatedir|safe\\.directory|"
+            + "https?(\\..+)?\\.(proxy|sslverify|sslcainfo|sslcapath|sslbackend|curloptresolve|emptyauth|cookiefile)|"
+            + "core\\.(worktree|sshcommand|askpass)|protocol(\\..+)?\\.allow|remote\\..+\\.(uploadpack|receivepack|proxy)|"
+            + "(difftool|mergetool|browser|man)\\..+\\.(path|cmd)|merge\\..+\\.driver|diff\\..+\\.(textconv|command)"
+            + "|gpg(\\..+)?\\.program|submodule\\..+\\.update|uploadpack\\..+|uploadarchive\\..+|transfer\\..*)");
+    /** Arguments that make a git command line (such as a non-{@code !} alias) run a program or load settings. */
+    private static final java.util.regex.Pattern GIT_ALIAS_RUNS = java.util.regex.Pattern.compile("(-c|--config-env"
+            + ".*|--exec-path.*|-x|--exec.*|--extcmd.*|--upload-pack.*|--receive-pack.*|-u|--.*-filter|--to-cmd.*|"
+            + "--cc-cmd.*|--sendmail-cmd.*|--smtp-server.*|--tool.*|-t|--config.*|--ext-diff|--textconv|foreach|run|"
+            + "filter-branch|filter-repo|daemon|instaweb|send-email|difftool|mergetool|submodule|bisect|web--browse|"
+            + "credential|-C|--git-dir.*|--work-tree.*)");
 
     static void install() {
         CommandTable.register(VcsCommands::git, "git", "hub-git", "yadm");
@@ -448,13 +467,15 @@ final class VcsCommands {
         boolean read = o.has("--get", "--get-all", "--get-regexp", "--get-urlmatch", "-l", "--list", "--show-origin",
                 "--get-color", "--get-colorbool", "--name-only");
         List<Arg> pos = new ArrayList<>(o.positional);
+        String verb = "";
         if (!pos.isEmpty() && Set.of("get", "set", "unset", "list", "rename-section", "remove-section", "edit")
                 .contains(pos.getFirst().value())) {
-            String verb = pos.removeFirst().value();
+            verb = pos.removeFirst().value();
             read |= verb.equals("get") || verb.equals("list");
         }
-        if (read || pos.size() < 2 && !o.has("--unset", "--unset-all", "--add", "-e", "--edit", "--replace-all",
-                "--rename-section", "--remove-section")) {
+        boolean writeVerb = Set.of("set", "unset", "edit", "rename-section", "remove-section").contains(verb);
+        if (read || pos.size() < 2 && !writeVerb && !o.has("--unset", "--unset-all", "--add", "-e", "--edit",
+                "--replace-all", "--rename-section", "--remove-section")) {
             if (!pos.isEmpty() && pos.getFirst().value().toLowerCase(Locale.ROOT).matches(".*(credential|token|"
                     + "password|extraheader).*")) {
                 c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "git config reads credentials: " + c.text);
@@ -462,23 +483,40 @@ final class VcsCommands {
             return;
         }
         Arg file = o.value("-f", "--file");
+        boolean global = o.has("--global", "--system");
         if (file != null) {
             c.path(file, Access.WRITE);
         } else if (o.has("--global")) {
-            c.path(Arg.lit("~/.gitconfig"), Access.WRITE);
+            // The setting decides whether this is persistence (below), not the file: ~/.gitconfig holding user.name
+            // changes nothing that runs. Content an editor or a section rename brings in is not known, so those are.
+            Arg gitconfig = Arg.lit("~/.gitconfig");
+            c.tag(Capability.WRITE_FILE, c.scope(gitconfig), "git config --global writes ~/.gitconfig: " + c.text);
         } else if (o.has("--system")) {
             c.path(Arg.lit("/etc/gitconfig"), Access.WRITE);
         } else {
             c.path(Arg.lit(".git/config"), Access.WRITE);
         }
+        boolean unknownContent = o.has("-e", "--edit", "--rename-section") || verb.equals("edit")
+                || verb.equals("rename-section") || !pos.isEmpty() && !pos.getFirst().literal();
+        if (global && unknownContent) {
+            c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "edits the user's or system's git configuration with "
+                    + "content not known here: " + c.text);
+        }
         if (pos.size() >= 2) {
-            gitConfigValue(c, pos.get(0).value() + "=" + pos.get(1).value(), o.has("--global", "--system"));
+            gitConfigValue(c, pos.get(0).value() + "=" + pos.get(1).value(), global);
         } else if (pos.size() == 1) {
-            gitConfigValue(c, pos.get(0).value(), o.has("--global", "--system"));
+            gitConfigValue(c, pos.get(0).value(), global);
         }
     }
 
-    /** A {@code key=value} git setting: ones that make git run commands or load hooks. */
+    /** Built-in diff and merge tools ({@code git difftool --tool-help}): naming one runs that known program. */
+    private static final Set<String> GIT_BUILTIN_TOOLS = Set.of("araxis", "bc", "bc3", "bc4", "codecompare",
+            "deltawalker", "diffmerge", "diffuse", "ecmerge", "emerge", "examdiff", "guiffy", "gvimdiff", "kdiff3",
+            "kompare", "meld", "nvimdiff", "opendiff", "p4merge", "smerge", "tkdiff", "tortoisemerge", "vimdiff",
+            "winmerge", "xxdiff", "vscode", "gvimdiff1", "gvimdiff2", "gvimdiff3", "vimdiff1", "vimdiff2",
+            "vimdiff3", "nvimdiff1", "nvimdiff2", "nvimdiff3");
+
+    /** A {@code key=value} git setting: ones that make git run commands, load hooks or trust elsewhere. */
     private static void gitConfigValue(Call c, String setting, boolean global) {
         String key = setting.contains("=") ? setting.substring(0, setting.indexOf('=')) : setting;
         String value = setting.contains("=") ? setting.substring(setting.indexOf('=') + 1) : "";
@@ -494,12 +532,35 @@ final class VcsCommands {
             }
             return;
         }
+        if (k.startsWith("alias.")) {
+            // Without '!' an alias expands to git arguments: only options and subcommands that run programs or load
+            // settings (-c, --exec, difftool -x, submodule foreach, bisect run ...) make it more than a shorthand.
+            List<String> words = List.of(value.trim().split("\\s+"));
+            if (words.stream().anyMatch(x -> GIT_ALIAS_RUNS.matcher(x.toLowerCase(Locale.ROOT)).matches())
+                    || value.contains("$") || value.contains("`")) {
+                List<Arg> argv = new ArrayList<>();
+                argv.add(Arg.lit("git"));
+                words.stream().filter(x -> !x.isEmpty()).forEach(x -> argv.add(Arg.lit(x)));
+                c.inner(argv);
+                if (global) {
+                    c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "global git alias runs programs: " + key);
+                }
+            }
+            return;
+        }
+        if ((k.equals("diff.tool") || k.equals("merge.tool") || k.equals("diff.guitool") || k.equals("merge.guitool"))
+                && (GIT_BUILTIN_TOOLS.contains(value.toLowerCase(Locale.ROOT)) || value.isEmpty())) {
+            return; // a built-in tool's name; a custom tool's command is difftool.<name>.cmd, tagged on its own
+        }
         if (k.startsWith("credential")) {
             c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "git credential setting " + key);
         }
-        if (GIT_COMMAND_KEYS.contains(k) || k.startsWith("filter.") && (k.endsWith(".clean") || k.endsWith(".smudge")
-                || k.endsWith(".process")) || k.startsWith("pager.") || k.endsWith(".cmd") || k.endsWith(".command")
-                || k.equals("core.sshcommand")) {
+        boolean pagerSwitch = k.startsWith("pager.") && value.toLowerCase(Locale.ROOT).matches(
+                "true|false|yes|no|on|off|0|1");
+        if (!pagerSwitch && (GIT_COMMAND_KEYS.contains(k) || k.startsWith("filter.") && (k.endsWith(".clean")
+                || k.endsWith(".smudge") || k.endsWith(".process")) || k.startsWith("pager.") || k.endsWith(".cmd")
+                || k.endsWith(".command") || k.equals("diff.tool") || k.equals("merge.tool")
+                || k.equals("diff.guitool") || k.equals("merge.guitool"))) {
             boolean plainSsh = value.matches("ssh( [\\w./~=:@-]+)*") && !value.toLowerCase(Locale.ROOT).contains(
                     "proxycommand") && !value.toLowerCase(Locale.ROOT).contains("localcommand");
             if (plainSsh) {
@@ -513,6 +574,11 @@ final class VcsCommands {
             if (global) {
                 c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "global git setting runs a command: " + key);
             }
+            return;
+        }
+        if (global && GIT_TRUST_KEYS.matcher(k).matches()) {
+            c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "global git setting changes what git trusts or runs later: "
+                    + key);
         }
     }
 
@@ -673,7 +739,11 @@ final class VcsCommands {
                 return;
             }
             case "workflow", "run" -> {
-                if (DEPLOY_VERBS.contains(verb) || verb.equals("enable") || verb.equals("disable")) {
+                if (verb.equals("enable") || verb.equals("disable")) {
+                    // Switches which workflows may run on later events; runs nothing now.
+                    c.tag(Capability.VCS_REMOTE_WRITE, Scope.OUTSIDE, "gh workflow " + verb + " changes the repository's"
+                            + " workflows: " + text);
+                } else if (DEPLOY_VERBS.contains(verb)) {
                     c.tag(Capability.DEPLOY, Scope.OUTSIDE, "gh " + group + " " + verb + " triggers CI/CD: " + text);
                 } else if (DELETE_VERBS.contains(verb)) {
                     c.tag(Capability.DELETE, Scope.OUTSIDE, "gh " + group + " " + verb + ": " + text);
@@ -691,7 +761,14 @@ final class VcsCommands {
             }
             case "ssh-key", "gpg-key" -> {
                 if (verb.equals("add")) {
-                    c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "gh " + group + " add grants a key access: " + text);
+                    String type = optionValue(c, "--type");
+                    if (group.equals("ssh-key") && !"signing".equals(type)) {
+                        c.tag(Capability.PERSISTENCE, Scope.OUTSIDE, "gh ssh-key add grants a key access: " + text);
+                    }
+                    // A GPG or SSH signing key only verifies commit signatures: it grants no access to anything.
+                    c.tag(Capability.VCS_REMOTE_WRITE, Scope.OUTSIDE, "gh " + group + " add changes the account's "
+                            + "keys: " + text);
+                    return;
                 }
             }
             default -> { }
@@ -757,7 +834,9 @@ final class VcsCommands {
         }
         if (group.equals("release") && (verb.equals("create") || verb.equals("upload"))) {
             c.tag(Capability.PUBLISH, Scope.OUTSIDE, "glab release " + verb + ": " + c.text);
-        } else if (group.equals("auth") && (verb.equals("login") || verb.equals("status"))) {
+        } else if (group.equals("auth") && (verb.equals("login") || verb.equals("status") && c.anyArg("-t",
+                "--show-token"))) {
+            // Like gh, glab auth status masks the token unless asked to show it.
             c.tag(Capability.SECRET_RESOLVE, Scope.OUTSIDE, "glab auth " + verb + ": " + c.text);
         } else if (group.equals("ci") && DEPLOY_VERBS.contains(verb)) {
             c.tag(Capability.DEPLOY, Scope.OUTSIDE, "glab ci " + verb + " triggers CI/CD: " + c.text);

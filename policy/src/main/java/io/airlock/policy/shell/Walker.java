@@ -1006,13 +1006,26 @@ final class Walker {
     }
 
     void pathTags(Arg arg, Access access, Env env) {
+        pathTags(arg, access, env, false);
+    }
+
+    /**
+     * @param notSecretByName the caller knows the content is not a credential (a certificate, a key generated just
+     *                        now): a secret-looking file name ({@code cert.pem}) alone does not make it one, a
+     *                        credential location ({@code ~/.ssh/}) still does
+     */
+    void pathTags(Arg arg, Access access, Env env, boolean notSecretByName) {
         if (arg.value().isEmpty() || !arg.literal() && (arg.value().startsWith("$<(") || arg.value().startsWith(
                 "$>("))) {
             return;
         }
         String text = pathText(arg, env);
         List<Tag> list = PathAnalyzer.analyze(text, access, ctx);
+        boolean dropSecret = notSecretByName && arg.literal() && !PathAnalyzer.isSecretLocation(text, ctx);
         for (Tag t : list) {
+            if (dropSecret && t.capability() == Capability.SECRET_RESOLVE) {
+                continue;
+            }
             tag(t.capability(), t.scope(), text.equals(arg.value()) ? t.evidence()
                     : t.evidence().replace(text, arg.value()));
         }

@@ -246,6 +246,10 @@ class ShellAnalyzerTest {
                 row("psql -c 'DELETE FROM users WHERE id = 1'", "db_write"),
                 row("psql -c 'UPDATE users SET admin = true'", "db_destructive"),
                 row("psql -c 'SELECT * FROM users'", "db_read"),
+                // Only the parser sees that the UPDATE itself has no WHERE (the keyword scan sees the subquery's).
+                row("psql -c 'UPDATE users SET admin = (SELECT true FROM audit WHERE id = 1)'", "db_destructive"),
+                row("psql -c 'UPDATE users SET admin = (SELECT true FROM audit WHERE id = 1) WHERE id = 2'",
+                        "db_write"),
                 row("mysql -e 'TRUNCATE orders' shop", "db_destructive"),
                 row("sqlite3 app.db 'INSERT INTO t VALUES (1)'", "db_write"),
                 row("psql -h db.example.com -c 'SELECT 1'", "db_read", "network_egress:outside"),
@@ -582,5 +586,149 @@ class ShellAnalyzerTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void gitConfigIsPersistenceOnlyForSettingsThatRunProgramsOrRedirectTrust() {
+        // Plain settings in ~/.gitconfig: a write outside the workspace, nothing that runs later.
+        for (String c : List.of("git config --global user.email me@example.org", "git config --global color.ui auto",
+                "git config --global pull.rebase true", "git config --global alias.co checkout",
+                "git config --global --unset alias.co", "git config --global pager.log false",
+                "git config --global merge.tool kdiff3", "git config set --global push.autoSetupRemote true")) {
+            assertThat(labels(c)).as(c).contains("write_file:outside").doesNotContain("persistence:outside",
+                    "obfuscated:unknown");
+        }
+        // Reading is a read.
+        assertThat(labels("git config --global --get user.email")).doesNotContain("write_file:outside",
+                "persistence:outside");
+        assertThat(labels("git config get --global user.email")).doesNotContain("write_file:outside");
+        assertThat(labels("git config unset --global core.editor")).contains("write_file:outside");
+        // Program-valued settings, trust redirections and content not known here stay persistence.
+        for (String c : List.of("git config --global core.editor nano", "git config --global core.pager 'less -R'",
+                "git config --global alias.nuke '!rm -rf build'", "git config --global -- alias.lp '-c core.pager=x log'",
+                "git config --global alias.each 'submodule foreach make'", "git config --global diff.external /opt/d",
+                "git config --global filter.lfs.smudge 'git-lfs smudge -- %f'", "git config --global --edit",
+                "git config --global url.git@mirror.example:.insteadOf https://github.com/",
+                "git config --global include.path ~/shared.inc", "git config --global init.templateDir ~/tpl",
+                "git config --global safe.directory '*'", "git config --global http.sslVerify false",
+                "git config --global gpg.program /opt/gpg-wrap", "git config --global diff.pdf.textconv pdftotext",
+                "git config --system core.sshCommand 'ssh -i /tmp/k'", "echo '[core] pager = x' >> ~/.gitconfig")) {
+            assertThat(labels(c)).as(c).contains("persistence:outside");
+        }
+        assertThat(labels("git config core.pager 'less -R'")).doesNotContain("persistence:outside");
+    }
+
+    @Test
+    void rebuildableBuildCacheIsNotDataLoss() {
+        for (String c : List.of("docker builder prune -af", "docker buildx prune --keep-storage 1gb",
+                "docker buildx rm old-builder", "docker image prune -f")) {
+            assertThat(labels(c)).as(c).contains("system_disruption:outside").doesNotContain("delete:outside");
+        }
+        for (String c : List.of("docker volume prune -f", "docker system prune --volumes", "docker image prune -a",
+                "docker container prune", "docker rmi myimage:1.0", "docker compose down -v")) {
+            assertThat(labels(c)).as(c).contains("delete:outside");
+        }
+    }
+
+    @Test
+    void systemctlSetPropertyChangesLimitsNotWhatRunsAtBoot() {
+        assertThat(labels("systemctl set-property web.service MemoryMax=1G")).contains("system_disruption:outside")
+                .doesNotContain("persistence:outside");
+        assertThat(labels("systemctl enable --now web.service")).contains("persistence:outside");
+        assertThat(labels("systemctl --user add-wants default.target web.service")).contains("persistence:outside");
+    }
+
+    @Test
+    void opensslTellsCertificatesFromPrivateKeys() {
+        // Certificates, CSRs and freshly generated keys in the workspace are not existing credentials.
+        for (String c : List.of("openssl x509 -noout -subject -in site.pem", "openssl verify -CAfile ca.pem site.pem",
+                "openssl req -noout -text -in request.pem", "openssl genpkey -algorithm ED25519 -out new.key",
+                "openssl genrsa -out server.key 3072", "openssl x509 -in a.crt -outform der -out a.der",
+                "openssl req -x509 -newkey rsa:2048 -nodes -keyout dev.key -out dev.pem -subj /CN=localhost")) {
+            assertThat(labels(c)).as(c).doesNotContain("secret_resolve:inside", "read_file:outside");
+        }
+        // Reading a private key, converting one, or writing into a credential location is.
+        assertThat(labels("openssl rsa -in server.key -pubout -out pub.pem")).contains("secret_resolve:inside");
+        assertThat(labels("openssl pkey -in server.key -out copy.pem")).contains("secret_resolve:inside");
+        assertThat(labels("openssl req -new -key server.key -out server.csr")).contains("secret_resolve:inside");
+        assertThat(labels("openssl x509 -req -in r.csr -CA ca.pem -CAkey ca.key -out c.pem"))
+                .contains("secret_resolve:inside");
+        assertThat(labels("openssl pkcs12 -in bundle.p12 -nodes -out all.pem")).contains("secret_resolve:inside");
+        assertThat(labels("openssl genrsa -out ~/.ssh/id_rsa 2048")).contains("secret_resolve:outside");
+        assertThat(labels("openssl x509 -in /etc/ssl/private/site.pem -noout")).contains("secret_resolve:outside");
+    }
+
+    @Test
+    void knownHostsAndFingerprintsAreNotCredentials() {
+        assertThat(labels("ssh-keyscan git.example.org >> ~/.ssh/known_hosts")).contains("write_file:outside")
+                .doesNotContain("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -R git.example.org")).contains("write_file:outside")
+                .doesNotContain("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -lf ~/.ssh/id_ed25519.pub")).contains("read_file:outside")
+                .doesNotContain("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -l -f ~/.ssh/work_key")).doesNotContain("secret_resolve:outside");
+        // The keys themselves still are.
+        assertThat(labels("cat ~/.ssh/id_ed25519")).contains("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -y -f ~/.ssh/work_key")).contains("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -p -f ~/.ssh/work_key")).contains("secret_resolve:outside");
+        assertThat(labels("ssh-keygen -t ed25519 -C me")).contains("secret_resolve:outside");
+        assertThat(labels("cat ~/.ssh/authorized_keys")).contains("secret_resolve:outside");
+    }
+
+    @Test
+    void accountAndCiSettingsAreRemoteWritesUnlessTheyGrantAccessOrRun() {
+        assertThat(labels("gh gpg-key add signing.asc")).contains("vcs_remote_write:outside")
+                .doesNotContain("persistence:outside");
+        assertThat(labels("gh ssh-key add id.pub --type signing")).doesNotContain("persistence:outside");
+        assertThat(labels("gh ssh-key add id.pub")).contains("persistence:outside");
+        assertThat(labels("gh workflow disable nightly.yml")).contains("vcs_remote_write:outside")
+                .doesNotContain("deploy:outside");
+        assertThat(labels("gh workflow run release.yml")).contains("deploy:outside");
+        assertThat(labels("glab auth status")).doesNotContain("secret_resolve:outside");
+        assertThat(labels("glab auth status --show-token")).contains("secret_resolve:outside");
+        assertThat(labels("glab auth login --stdin")).contains("secret_resolve:outside");
+    }
+
+    @Test
+    void psSortKeysAreNotTheEnvironmentFlag() {
+        assertThat(labels("ps --sort -rss")).doesNotContain("secret_resolve:outside");
+        assertThat(labels("ps -o pid,user --sort user")).doesNotContain("secret_resolve:outside");
+        assertThat(labels("ps auxe")).contains("secret_resolve:outside");
+        assertThat(labels("ps e -p 1")).contains("secret_resolve:outside");
+    }
+
+    @Test
+    void npmConfigTouchesCredentialsOnlyThroughAuthKeys() {
+        assertThat(labels("npm config set fund false")).contains("write_file:outside")
+                .doesNotContain("secret_resolve:outside", "persistence:outside");
+        assertThat(labels("npm config delete save-exact")).doesNotContain("secret_resolve:outside");
+        assertThat(labels("npm config set //npm.example.org/:_authToken t0k")).contains("secret_resolve:outside");
+        assertThat(labels("npm config set script-shell /bin/zsh")).contains("persistence:outside");
+        assertThat(labels("npm config set registry https://mirror.example.org/")).contains("persistence:outside");
+        assertThat(labels("npm config edit")).contains("secret_resolve:outside");
+    }
+
+    @Test
+    void gpgCardListingShowsPublicData() {
+        assertThat(labels("gpg-card list")).doesNotContain("secret_resolve:outside");
+        assertThat(labels("gpg-card passwd")).contains("secret_resolve:outside");
+        assertThat(labels("gpg-card factory-reset")).contains("delete:outside");
+    }
+
+    @Test
+    void persistencePointsInAnyHomeAndLessCommonRcFiles() {
+        // CTX's home is /home/dev; root's and other accounts' login files are persistence points too.
+        assertThat(labels("echo 'ssh-ed25519 AAAA x' >> /root/.ssh/authorized_keys")).contains("persistence:outside",
+                "secret_resolve:outside");
+        assertThat(labels("cp rc /home/ops/.bashrc")).contains("persistence:outside");
+        assertThat(labels("cat /home/ops/.aws/credentials")).contains("secret_resolve:outside");
+        for (String rc : List.of("~/.shrc", "~/.kshrc", "~/.cshrc", "~/.bash_logout", "~/.tmux.conf", "~/.gdbinit",
+                "~/.config/nvim/init.lua", "~/.ipython/profile_default/startup/00.py", "~/.ssh/environment")) {
+            assertThat(labels("echo x >> " + rc)).as(rc).contains("persistence:outside");
+        }
+        // Reading them, or a file of the same name inside the workspace, is not.
+        assertThat(labels("cat ~/.tmux.conf")).doesNotContain("persistence:outside");
+        assertThat(labels("echo x > .shrc")).doesNotContain("persistence:outside", "persistence:inside");
+        assertThat(labels("echo x > /home/ops/notes.txt")).doesNotContain("persistence:outside");
     }
 }

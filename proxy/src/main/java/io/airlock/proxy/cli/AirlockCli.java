@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = AirlockCli.Version.class,
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
-                AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, TuiCommand.class,
-                ApprovalsCommand.class})
+                AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class,
+                TuiCommand.class, ApprovalsCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec

@@ -132,7 +132,10 @@ public final class ConfigLoader {
             r.object(admin, "admin");
             r.onlyKnown(admin, "admin", Set.of("listen", "tokenFile"));
             if (admin.has("listen")) {
-                String text = r.text(admin.get("listen"), "admin.listen");
+                // YAML 1.1 reads a bare `off` (or `false`) as a boolean: both mean the same here.
+                JsonNode listenNode = admin.get("listen");
+                String text = listenNode.isBoolean() && !listenNode.booleanValue() ? "off"
+                        : r.text(listenNode, "admin.listen");
                 if (text.equals("off")) {
                     adminHost = null;
                 } else {

@@ -296,4 +296,25 @@ class AdminServerTest {
         assertThat(response.body()).contains("notifications/progress", "\"progressToken\":\"p-1\"",
                 "waiting for an operator");
     }
+
+    @Test
+    void aSecondAirlockOnTheSameAdminPortFailsClearlyAndRefusesHeldCalls() throws Exception {
+        int taken = Integer.parseInt(adminBase.substring(adminBase.lastIndexOf(':') + 1));
+        Path fake = Path.of(AdminServerTest.class.getResource("/fake-mcp-server.sh").toURI());
+        try (Gateway second = new Gateway(ConfigLoader.parse("""
+                listen: 127.0.0.1:0
+                servers:
+                  fake: {command: %s, tags: {"*": []}}
+                policy: {file: %s}
+                admin: {listen: "127.0.0.1:%d", tokenFile: %s}
+                """.formatted(fake, dir.resolve("policy.yaml"), taken, dir.resolve("state/token")), "second", dir))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.startAdmin(0))
+                    .isInstanceOf(io.airlock.proxy.config.ConfigException.class)
+                    .hasMessageContaining("admin.listen: cannot bind");
+            var decision = second.gate().decide(new io.airlock.policy.GateRequest("fake", "tools/call", "echo",
+                    null, "s", null)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(decision).isInstanceOfSatisfying(io.airlock.policy.Decision.Deny.class,
+                    deny -> assertThat(deny.reason()).contains("no operator is connected"));
+        }
+    }
 }

@@ -83,12 +83,39 @@ class ConfigLoaderTest {
         "tools list not a list  | 'servers: {a: {command: x, tools: {deny: rm}}}'         | servers.a.tools.deny: must be a list",
         "unknown builtin        | 'servers: {a: {builtin: shell}}'                        | servers.a.builtin: 'shell'",
         "not yaml               | 'servers: [unclosed'                                    | not valid YAML",
+        "admin listen no port   | 'admin: {listen: x}\nservers: {a: {command: x}}'        | admin.listen: 'x'",
+        "admin unknown field    | 'admin: {tokn: x}\nservers: {a: {command: x}}'          | admin.tokn: unknown field",
+        "hold timeout zero      | 'operator: {holdTimeoutSeconds: 0}\nservers: {a: {command: x}}' | operator.holdTimeoutSeconds: 0",
+        "max held not a number  | 'operator: {maxHeld: many}\nservers: {a: {command: x}}' | operator.maxHeld",
     })
     void invalidConfigsNameTheFieldAndTheProblem(String name, String yaml, String expected) {
         assertThatThrownBy(() -> ConfigLoader.parse(yaml.replace("\\n", "\n"), "airlock.yaml", BASE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("airlock.yaml: ")
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void theOperatorTierHasSafeDefaultsAndCanBeConfiguredOrTurnedOff() throws Exception {
+        AirlockConfig defaults = ConfigLoader.parse("listen: 127.0.0.1:9000\nservers: {a: {command: x}}", "t", BASE);
+        assertThat(defaults.operator().adminHost()).isEqualTo("127.0.0.1");
+        assertThat(defaults.operator().adminPortFor(9000)).isEqualTo(9001);
+        assertThat(defaults.operator().adminPortFor(0)).isZero();
+        assertThat(defaults.operator().holdTimeoutSeconds()).isEqualTo(600);
+        assertThat(defaults.operator().maxHeld()).isEqualTo(256);
+
+        AirlockConfig configured = ConfigLoader.parse("""
+                admin: {listen: "127.0.0.1:7000", tokenFile: state/token}
+                operator: {holdTimeoutSeconds: 30, maxHeld: 5, rememberFile: state/remembered.yaml}
+                servers: {a: {command: x}}
+                """, "t", BASE);
+        assertThat(configured.operator().adminPortFor(9000)).isEqualTo(7000);
+        assertThat(configured.operator().tokenFile()).isEqualTo(BASE.resolve("state/token"));
+        assertThat(configured.operator().holdTimeoutSeconds()).isEqualTo(30);
+        assertThat(configured.operator().rememberFile()).isEqualTo(BASE.resolve("state/remembered.yaml"));
+
+        AirlockConfig off = ConfigLoader.parse("admin: {listen: off}\nservers: {a: {command: x}}", "t", BASE);
+        assertThat(off.operator().adminEnabled()).isFalse();
     }
 
     @Test
