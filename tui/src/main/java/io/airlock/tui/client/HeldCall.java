@@ -22,7 +22,8 @@ public record HeldCall(String id, Instant heldAt, Instant deadline, String agent
         tags = List.copyOf(tags);
     }
 
-    static HeldCall from(JsonNode node) {
+    /** Reads one held call as the admin API sends it; missing fields read as empty. */
+    public static HeldCall from(JsonNode node) {
         return new HeldCall(Json.text(node, "id"), Json.instant(node, "heldAt"), Json.instant(node, "deadline"),
                 Json.text(node, "agent"), Json.text(node, "session"), Json.text(node, "server"),
                 Json.text(node, "method"), Json.text(node, "tool"), Json.text(node, "summary"),

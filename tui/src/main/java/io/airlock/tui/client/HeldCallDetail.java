@@ -27,7 +27,8 @@ public record HeldCallDetail(HeldCall call, JsonNode arguments, List<MatchedRule
         return Optional.ofNullable(rememberOffer);
     }
 
-    static HeldCallDetail from(JsonNode node) {
+    /** Reads {@code GET /v1/held/{id}}'s answer; missing fields read as empty. */
+    public static HeldCallDetail from(JsonNode node) {
         JsonNode remember = node.path("remember");
         return new HeldCallDetail(HeldCall.from(node),
                 node.has("arguments") ? node.get("arguments") : NullNode.getInstance(),
