@@ -13,6 +13,14 @@ public interface Gate {
 
     CompletionStage<Decision> decide(GateRequest request);
 
+    /** A decision with how it was reached (tags, rules, path through the tiers), for receipts. */
+    record Decided(Decision decision, io.airlock.policy.cascade.CascadeResult detail) {}
+
+    /** Like {@link #decide}, with the detail when the gate has it (null otherwise). Same contract. */
+    default CompletionStage<Decided> decideInDetail(GateRequest request) {
+        return decide(request).thenApply(decision -> new Decided(decision, null));
+    }
+
     /**
      * Whether {@code tools/list} shows the tool to agents. False for tools no call could ever be allowed to reach,
      * so that the listing and the guard apply the same policy.

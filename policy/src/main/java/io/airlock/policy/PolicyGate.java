@@ -76,12 +76,17 @@ public final class PolicyGate implements Gate {
 
     @Override
     public CompletionStage<Decision> decide(GateRequest request) {
+        return decideInDetail(request).thenApply(Decided::decision);
+    }
+
+    @Override
+    public CompletionStage<Decided> decideInDetail(GateRequest request) {
         return evaluate(request).thenApply(result -> {
             if (result.decision() instanceof Decision.Deny deny) {
                 log.info("{} {} on '{}': denied at tier {} by {}: {}", request.method(), request.target(),
                         request.server(), result.tier(), deny.rule(), deny.reason());
             }
-            return result.decision();
+            return new Decided(result.decision(), result);
         });
     }
 

@@ -10,6 +10,7 @@ import io.airlock.policy.operator.SessionActivity;
 import io.airlock.policy.rules.PolicyFileWatcher;
 import io.airlock.proxy.admin.AdminServer;
 import io.airlock.proxy.admin.AdminToken;
+import io.airlock.proxy.audit.ReceiptRecorder;
 import io.airlock.proxy.config.AirlockConfig;
 import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.http.AirlockServer;
@@ -28,6 +29,7 @@ public final class Gateway implements AutoCloseable {
     private final HeldCalls held;
     private final PolicyFileWatcher rememberWatcher;
     private AdminServer admin;
+    private final ReceiptRecorder receipts;
     private final UpstreamFactory upstreams;
     private final SessionRegistry sessions;
     private AirlockServer server;
@@ -63,9 +65,11 @@ public final class Gateway implements AutoCloseable {
         this.gate = policyGate;
         this.policyWatcher = watch(config, policyGate);
         this.rememberWatcher = watchRemembered(remembered);
+        this.receipts = openReceipts(config);
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
-                parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()));
+                parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))
+                .recordingTo(receipts);
     }
 
     /** Reloads the policy file when it changes; a broken edit is logged and the running revision stays. */
@@ -79,6 +83,29 @@ public final class Gateway implements AutoCloseable {
                     java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5));
         } catch (java.io.IOException e) {
             throw new ConfigException("policy.file: cannot watch " + file + " for changes: " + e.getMessage(), e);
+        }
+    }
+
+    /** The receipt log, unless turned off; a log that cannot be opened stops start-up (never run unaudited). */
+    private static ReceiptRecorder openReceipts(AirlockConfig config) throws ConfigException {
+        AirlockConfig.ReceiptSettings settings = config.receipts();
+        if (!settings.enabled()) {
+            org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("receipts are OFF (receipts.enabled: false): "
+                    + "decisions leave no audit trail");
+            return null;
+        }
+        java.util.Map<String, String> kinds = new java.util.HashMap<>();
+        config.servers().values().forEach(server -> {
+            String kind = PolicyEngine.kindOf(server);
+            if (kind != null) {
+                kinds.put(server.name(), kind);
+            }
+        });
+        try {
+            return ReceiptRecorder.open(settings, kinds::get);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException("receipts: cannot open the receipt log in " + settings.dir() + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -190,5 +217,8 @@ public final class Gateway implements AutoCloseable {
             admin.close();
         }
         sessions.close();
+        if (receipts != null) {
+            receipts.close(); // after the sessions: calls they cut off still get their receipts
+        }
     }
 }

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 /**
  * Where receipts live. A receipts directory holds {@code receipts-<seq>.jsonl} files, {@code <seq>} being the
  * zero-padded seq of the file's first line, so that name order is chain order; the newest file is the one being
- * written. The default state directory is {@code $AIRLOCK_STATE_DIR}, else {@code $XDG_STATE_HOME/airlock}, else
- * {@code ~/.local/state/airlock}; receipts go to {@code <state>/receipts} and the signing key to {@code <state>/keys}.
+ * written. The default state directory is {@code -Dairlock.stateDir}, else {@code $AIRLOCK_STATE_DIR}, else
+ * {@code ~/.airlock}; receipts go to {@code <state>/receipts} and the signing key to {@code <state>/keys}.
  */
 public final class ReceiptFiles {
 
@@ -47,16 +47,13 @@ public final class ReceiptFiles {
         }
     }
 
+    /** Airlock's state directory (admin token, remembered approvals, receipts, keys): one rule for all of them. */
     public static Path defaultStateDir() {
-        String explicit = System.getenv("AIRLOCK_STATE_DIR");
+        String explicit = System.getProperty("airlock.stateDir", System.getenv("AIRLOCK_STATE_DIR"));
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
-        String xdg = System.getenv("XDG_STATE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "airlock");
-        }
-        return Path.of(System.getProperty("user.home"), ".local", "state", "airlock");
+        return Path.of(System.getProperty("user.home"), ".airlock");
     }
 
     public static Path receiptsDir(Path stateDir) {

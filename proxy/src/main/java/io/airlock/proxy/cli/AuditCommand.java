@@ -48,7 +48,7 @@ final class AuditCommand implements Runnable {
     /** Which receipts to read: FILES, else the receipts files in {@code --dir}. */
     static final class Source {
         @Option(names = "--dir", description = "Receipts directory (default: <state>/receipts, where <state> is "
-                + "$AIRLOCK_STATE_DIR, else $XDG_STATE_HOME/airlock, else ~/.local/state/airlock).")
+                + "$AIRLOCK_STATE_DIR, else ~/.airlock).")
         Path dir;
 
         @Parameters(arity = "0..*", paramLabel = "FILES", description = "Receipts files (default: all in --dir).")

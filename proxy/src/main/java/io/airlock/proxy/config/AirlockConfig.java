@@ -14,11 +14,43 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator) {
+                            OperatorSettings operator, ReceiptSettings receipts) {
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy) {
-        this(host, port, allowedOrigins, limits, servers, source, policy, OperatorSettings.defaults());
+        this(host, port, allowedOrigins, limits, servers, source, policy, OperatorSettings.defaults(),
+                ReceiptSettings.defaults());
+    }
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                         OperatorSettings operator) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, operator, ReceiptSettings.defaults());
+    }
+
+    /**
+     * The receipt log ({@code receipts:} in the file; docs/RECEIPTS.md).
+     *
+     * @param enabled      false only by explicit choice: then no call leaves a receipt
+     * @param dir          where the receipts files go
+     * @param keyDir       the Ed25519 checkpoint key
+     * @param fsyncMillis  group-commit interval
+     * @param rotateBytes  a new file beyond this size
+     * @param rotateHours  a new file beyond this age
+     * @param rawArguments explicit opt-in to record arguments unredacted
+     * @param masks        JSON pointers (into the arguments) always masked
+     */
+    public record ReceiptSettings(boolean enabled, java.nio.file.Path dir, java.nio.file.Path keyDir, int fsyncMillis,
+                                  long rotateBytes, int rotateHours, boolean rawArguments, List<String> masks) {
+        public ReceiptSettings {
+            masks = List.copyOf(masks);
+        }
+
+        public static ReceiptSettings defaults() {
+            java.nio.file.Path state = OperatorSettings.stateDir();
+            return new ReceiptSettings(true, state.resolve("receipts"), state.resolve("keys"), 10, 64L << 20, 24,
+                    false, List.of());
+        }
     }
 
     /**
@@ -36,9 +68,7 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
 
         /** {@code -Dairlock.stateDir}, else {@code $AIRLOCK_STATE_DIR}, else {@code ~/.airlock}. */
         public static java.nio.file.Path stateDir() {
-            String dir = System.getProperty("airlock.stateDir", System.getenv("AIRLOCK_STATE_DIR"));
-            return dir != null && !dir.isBlank() ? java.nio.file.Path.of(dir)
-                    : java.nio.file.Path.of(System.getProperty("user.home"), ".airlock");
+            return io.airlock.receipts.ReceiptFiles.defaultStateDir();
         }
 
         public static OperatorSettings defaults() {
@@ -102,6 +132,6 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts);
     }
 }

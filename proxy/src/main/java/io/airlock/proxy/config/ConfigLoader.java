@@ -34,7 +34,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
-            "admin", "operator");
+            "admin", "operator", "receipts");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
             "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
@@ -119,7 +119,48 @@ public final class ConfigLoader {
             servers.put(entry.getKey(), server(r, entry.getKey(), entry.getValue(), baseDir));
         }
         return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
-                operator(r, root.get("admin"), root.get("operator"), baseDir));
+                operator(r, root.get("admin"), root.get("operator"), baseDir),
+                receipts(r, root.get("receipts"), baseDir));
+    }
+
+    private static AirlockConfig.ReceiptSettings receipts(Reader r, JsonNode node, Path baseDir)
+            throws ConfigException {
+        AirlockConfig.ReceiptSettings d = AirlockConfig.ReceiptSettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "receipts");
+        r.onlyKnown(node, "receipts", Set.of("enabled", "dir", "keyDir", "fsyncMillis", "rotateMegabytes",
+                "rotateHours", "rawArguments", "masks"));
+        boolean enabled = d.enabled();
+        if (node.has("enabled")) {
+            if (!node.get("enabled").isBoolean()) {
+                throw r.error("receipts.enabled", "must be true or false");
+            }
+            enabled = node.get("enabled").booleanValue();
+        }
+        boolean raw = d.rawArguments();
+        if (node.has("rawArguments")) {
+            if (!node.get("rawArguments").isBoolean()) {
+                throw r.error("receipts.rawArguments", "must be true or false");
+            }
+            raw = node.get("rawArguments").booleanValue();
+        }
+        Path dir = node.has("dir") ? baseDir.resolve(home(r.text(node.get("dir"), "receipts.dir"))) : d.dir();
+        Path keyDir = node.has("keyDir") ? baseDir.resolve(home(r.text(node.get("keyDir"), "receipts.keyDir")))
+                : d.keyDir();
+        int fsync = r.intIn(node, "receipts.fsyncMillis", "fsyncMillis", d.fsyncMillis(), 0, 10_000);
+        int megabytes = r.intIn(node, "receipts.rotateMegabytes", "rotateMegabytes", (int) (d.rotateBytes() >> 20), 1,
+                1 << 20);
+        int hours = r.intIn(node, "receipts.rotateHours", "rotateHours", d.rotateHours(), 1, 24 * 366);
+        List<String> masks = node.has("masks") ? r.strings(node.get("masks"), "receipts.masks") : d.masks();
+        for (String mask : masks) {
+            if (!mask.startsWith("/")) {
+                throw r.error("receipts.masks", "'" + mask + "' (expected a JSON pointer such as /password)");
+            }
+        }
+        return new AirlockConfig.ReceiptSettings(enabled, dir, keyDir, fsync, (long) megabytes << 20, hours, raw,
+                masks);
     }
 
     private static AirlockConfig.OperatorSettings operator(Reader r, JsonNode admin, JsonNode operator, Path baseDir)

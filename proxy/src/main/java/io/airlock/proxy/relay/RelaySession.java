@@ -18,6 +18,7 @@ import io.airlock.policy.Cancellation;
 import io.airlock.policy.Decision;
 import io.airlock.policy.Gate;
 import io.airlock.policy.GateRequest;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -57,7 +58,22 @@ public final class RelaySession implements UpstreamListener {
      * requests that are not gated).
      */
     private record Pending(String method, ClientStream stream, String progressKey, long sequence,
-                           boolean forwarded, Cancellation cancellation) {}
+                           boolean forwarded, Cancellation cancellation, Audit audit) {}
+
+    /** What a gated call's receipt needs, gathered as the call goes: request, decision, timings. Recorded once. */
+    private static final class Audit {
+        final GateRequest request;
+        final Instant at = Instant.now();
+        final long startNanos = System.nanoTime();
+        volatile Gate.Decided decided;
+        volatile long decisionMicros;
+        volatile long forwardedNanos;
+        final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Audit(GateRequest request) {
+            this.request = request;
+        }
+    }
 
     /**
      * While a gated call waits (held for a person), progress notifications keep the client from timing out: the first
@@ -75,6 +91,7 @@ public final class RelaySession implements UpstreamListener {
     private final String agent;
     private final Upstream upstream;
     private final Gate gate;
+    private volatile CallRecorder recorder = CallRecorder.NONE;
     private final int maxInFlight;
     private final Consumer<RelaySession> onClose;
     private final Map<JsonRpcId, Pending> pending = new ConcurrentHashMap<>();
@@ -107,6 +124,12 @@ public final class RelaySession implements UpstreamListener {
         this.gate = Objects.requireNonNull(gate, "gate");
         this.maxInFlight = maxInFlight;
         this.onClose = Objects.requireNonNull(onClose, "onClose");
+    }
+
+    /** Where finished gated calls are reported (receipts). Set before the session carries traffic. */
+    public RelaySession recordingTo(CallRecorder recorder) {
+        this.recorder = recorder == null ? CallRecorder.NONE : recorder;
+        return this;
     }
 
     /** Starts the upstream. Blocking (spawn, connect): call from a virtual thread, never an event loop. */
@@ -207,7 +230,7 @@ public final class RelaySession implements UpstreamListener {
         String progressKey = request.progressToken() == null ? null : request.progressToken().toString();
         boolean gated = McpMethods.isGated(request.method());
         Pending entry = new Pending(request.method(), replyTo, progressKey, sequence.incrementAndGet(), !gated,
-                gated ? new Cancellation() : null);
+                gated ? new Cancellation() : null, null);
         if (pending.putIfAbsent(request.id(), entry) != null) {
             replyTo.send(JsonRpcMessages.error(request.id(), JsonRpcErrors.INVALID_REQUEST,
                     "Invalid Request: id " + request.id() + " is already in flight on this session"));
@@ -227,20 +250,69 @@ public final class RelaySession implements UpstreamListener {
                             + (McpMethods.RESOURCES_READ.equals(request.method()) ? "uri" : "name") + "'"));
             return;
         }
-        CompletionStage<Decision> decision;
+        String unaudited = recorder.unavailable();
+        if (unaudited != null) {
+            // Fail closed: a call Airlock cannot leave a receipt for is not forwarded.
+            log.error("refused {} {} on '{}': receipts cannot be written: {}", request.method(), targetOf(request),
+                    server, unaudited);
+            Decision.Deny refused = new Decision.Deny("Airlock cannot write its audit receipts (" + unaudited
+                    + "), and refuses gated calls rather than act unaudited", "Ask the operator to fix Airlock's "
+                    + "receipt storage (disk space, permissions).", "receipts-unavailable");
+            answer(request.id(), denial(request, refused));
+            return;
+        }
+        Audit audit = new Audit(gateRequest);
+        Pending audited = new Pending(entry.method(), entry.stream(), entry.progressKey(), entry.sequence(), false,
+                entry.cancellation(), audit);
+        pending.replace(request.id(), entry, audited);
+        entry = audited;
+        Pending gatedEntry = entry;
+        CompletionStage<Gate.Decided> decision;
         try {
-            decision = gate.decide(gateRequest);
+            decision = gate.decideInDetail(gateRequest);
         } catch (RuntimeException e) {
             decision = CompletableFuture.failedFuture(e);
         }
         java.util.concurrent.Future<?> progress = request.progressToken() == null ? null
-                : keepAliveWhileWaiting(request, entry, decision);
+                : keepAliveWhileWaiting(request, gatedEntry, decision);
         decision.whenComplete((d, error) -> {
             if (progress != null) {
                 progress.cancel(false);
             }
-            applyDecision(request, entry, error != null || d == null ? gateFailure(error) : d);
+            Gate.Decided decided = error != null || d == null || d.decision() == null
+                    ? new Gate.Decided(gateFailure(error), null) : d;
+            audit.decided = decided;
+            audit.decisionMicros = (System.nanoTime() - audit.startNanos) / 1000;
+            applyDecision(request, gatedEntry, decided.decision());
         });
+    }
+
+    private void record(Audit audit, CallRecorder.Outcome outcome, long resultBytes, String note) {
+        if (audit == null || audit.decided == null || !audit.recorded.compareAndSet(false, true)) {
+            return;
+        }
+        long upstreamMicros = audit.forwardedNanos == 0 ? 0 : (System.nanoTime() - audit.forwardedNanos) / 1000;
+        try {
+            recorder.record(new CallRecorder.Call(audit.request, audit.decided, audit.at, audit.decisionMicros,
+                    outcome, resultBytes, upstreamMicros, note));
+        } catch (RuntimeException e) {
+            log.error("session {}: recording a call failed", id, e);
+        }
+    }
+
+    private static CallRecorder.Outcome outcomeOf(Response response) {
+        if (response.isError()) {
+            return CallRecorder.Outcome.ERROR;
+        }
+        JsonNode result = response.result();
+        return result != null && result.path("isError").asBoolean(false) ? CallRecorder.Outcome.IS_ERROR
+                : CallRecorder.Outcome.OK;
+    }
+
+    private static Response denial(Request request, Decision.Deny deny) {
+        return McpMethods.TOOLS_CALL.equals(request.method())
+                ? JsonRpcMessages.toolError(request.id(), deny.message())
+                : JsonRpcMessages.error(request.id(), DENIED, deny.message());
     }
 
     /**
@@ -248,7 +320,7 @@ public final class RelaySession implements UpstreamListener {
      * while the gate has not decided, the client gets {@code notifications/progress} for the request's token.
      */
     private java.util.concurrent.Future<?> keepAliveWhileWaiting(Request request, Pending entry,
-                                                                  CompletionStage<Decision> decision) {
+                                                                  CompletionStage<?> decision) {
         JsonNode token = request.progressToken();
         long start = System.nanoTime();
         AtomicLong beats = new AtomicLong();
@@ -277,20 +349,23 @@ public final class RelaySession implements UpstreamListener {
 
     private void applyDecision(Request request, Pending entry, Decision decision) {
         if (pending.get(request.id()) != entry) {
-            return; // cancelled or the session closed while the gate was deciding
+            // Cancelled, or the session closed, while the gate was deciding: nothing was forwarded.
+            record(entry.audit(), CallRecorder.Outcome.NOT_FORWARDED, 0, "the agent stopped waiting");
+            return;
         }
         switch (decision) {
             case Decision.Allow allow -> {
+                if (entry.audit() != null) {
+                    entry.audit().forwardedNanos = System.nanoTime();
+                }
                 pending.replace(request.id(), entry, new Pending(entry.method(), entry.stream(), entry.progressKey(),
-                        entry.sequence(), true, entry.cancellation()));
+                        entry.sequence(), true, entry.cancellation(), entry.audit()));
                 forwardRequest(request);
             }
             case Decision.Deny deny -> {
                 log.info("denied {} {} on '{}' (session {}): {} [{}]", request.method(), targetOf(request), server,
                         id, deny.reason(), deny.rule());
-                answer(request.id(), McpMethods.TOOLS_CALL.equals(request.method())
-                        ? JsonRpcMessages.toolError(request.id(), deny.message())
-                        : JsonRpcMessages.error(request.id(), DENIED, deny.message()));
+                answer(request.id(), denial(request, deny));
             }
         }
     }
@@ -335,6 +410,11 @@ public final class RelaySession implements UpstreamListener {
         Pending entry = pending.remove(requestId);
         if (entry != null) {
             dropProgress(entry);
+            if (entry.audit() != null) {
+                record(entry.audit(), entry.forwarded() ? CallRecorder.Outcome.ERROR
+                        : CallRecorder.Outcome.NOT_FORWARDED, 0, entry.forwarded() ? "Airlock answered: the "
+                        + "upstream could not take the call" : "");
+            }
             entry.stream().send(response);
         }
     }
@@ -352,6 +432,9 @@ public final class RelaySession implements UpstreamListener {
                 return;
             }
             dropProgress(entry);
+            if (entry.audit() != null) {
+                record(entry.audit(), outcomeOf(response), response.raw().length, "");
+            }
             if (!entry.stream().send(postProcess(entry.method(), response))) {
                 log.debug("session {}: the client went away before response {} arrived", id, response.id());
             }
@@ -391,6 +474,9 @@ public final class RelaySession implements UpstreamListener {
             if (pending.remove(entry.getKey(), entry.getValue())) {
                 if (entry.getValue().cancellation() != null) {
                     entry.getValue().cancellation().cancel("the session closed: " + reason);
+                }
+                if (entry.getValue().forwarded()) {
+                    record(entry.getValue().audit(), CallRecorder.Outcome.ERROR, 0, "session closed: " + reason);
                 }
                 entry.getValue().stream().send(JsonRpcMessages.error(entry.getKey(),
                         JsonRpcErrors.UPSTREAM_UNAVAILABLE, reason));

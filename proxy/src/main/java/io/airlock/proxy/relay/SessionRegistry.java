@@ -50,6 +50,14 @@ public final class SessionRegistry implements AutoCloseable {
         this.maxInFlight = maxInFlight;
     }
 
+    private volatile CallRecorder recorder = CallRecorder.NONE;
+
+    /** Every session opened from now on reports its finished gated calls here. */
+    public SessionRegistry recordingTo(CallRecorder recorder) {
+        this.recorder = recorder == null ? CallRecorder.NONE : recorder;
+        return this;
+    }
+
     /** Opens a session to {@code server}; fails with {@link UpstreamException} when it cannot start. */
     public CompletableFuture<RelaySession> open(String server, String agent) {
         return CompletableFuture.supplyAsync(() -> {
@@ -59,7 +67,7 @@ public final class SessionRegistry implements AutoCloseable {
             }
             String id = mintId();
             RelaySession session = new RelaySession(id, server, agent, upstreams.apply(server), gate, maxInFlight,
-                    closed -> sessions.remove(closed.id(), closed));
+                    closed -> sessions.remove(closed.id(), closed)).recordingTo(recorder);
             sessions.put(id, session);
             try {
                 session.start();
@@ -85,7 +93,7 @@ public final class SessionRegistry implements AutoCloseable {
             return CompletableFuture.supplyAsync(() -> {
                 Upstream bridge = new StatelessBridge(name, upstreams.apply(name), VERSION, parser);
                 RelaySession session = new RelaySession("stateless-" + name, name, "anonymous", bridge, gate,
-                        maxInFlight * 4, closed -> { }, true);
+                        maxInFlight * 4, closed -> { }, true).recordingTo(recorder);
                 try {
                     session.start();
                 } catch (UpstreamException e) {

@@ -81,6 +81,42 @@ class RelaySessionTest {
     }
 
     @Test
+    void whenReceiptsCannotBeWrittenGatedCallsAreRefusedAndEveryFinishedCallIsRecorded() {
+        java.util.List<CallRecorder.Call> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+        CallRecorder recorder = new CallRecorder() {
+            @Override
+            public String unavailable() {
+                return broken.get();
+            }
+
+            @Override
+            public void record(Call call) {
+                recorded.add(call);
+            }
+        };
+        RelaySession session = session(request -> request.target().equals("echo") ? allow()
+                : CompletableFuture.completedFuture(new Decision.Deny("no", "", "deny-rule"))).recordingTo(recorder);
+        Stream client = new Stream();
+        session.fromClient(call(1, "echo"), client);
+        session.onMessage(parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[],\"isError\":true}}"),
+                null);
+        session.fromClient(call(2, "forbidden"), client);
+        assertThat(recorded).extracting(CallRecorder.Call::outcome).containsExactly(CallRecorder.Outcome.IS_ERROR,
+                CallRecorder.Outcome.NOT_FORWARDED);
+        assertThat(recorded.getFirst().resultBytes()).isPositive();
+        assertThat(recorded.get(1).decided().decision().rule()).isEqualTo("deny-rule");
+
+        broken.set("No space left on device");
+        int sentBefore = upstream.sent.size();
+        Stream refused = new Stream();
+        session.fromClient(call(3, "echo"), refused);
+        assertThat(upstream.sent).hasSize(sentBefore);
+        assertThat(refused.onlyResponse().result().toString()).contains("cannot write its audit receipts",
+                "No space left on device");
+    }
+
+    @Test
     void deniedResourceReadsAndPromptsGetJsonRpcErrors() {
         RelaySession session = session(request -> CompletableFuture.completedFuture(
                 new Decision.Deny("no", "", "r")));

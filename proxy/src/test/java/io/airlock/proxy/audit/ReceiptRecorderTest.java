@@ -1,0 +1,96 @@
+package io.airlock.proxy.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.airlock.proxy.Gateway;
+import io.airlock.proxy.config.ConfigLoader;
+import io.airlock.receipts.ChainVerifier;
+import io.airlock.receipts.ReceiptFiles;
+import io.airlock.receipts.Signing;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Calls through a real gateway leave receipts that verify, carry the decision, and never hold the secrets. */
+class ReceiptRecorderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String TOKEN = "ghp_" + "R2x9sT4kLmQ8vB1nZ7cY3wE6pA0dF5hJ9uXo";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyGatedCallLeavesAVerifiableRedactedReceipt() throws Exception {
+        Path fake = Path.of(ReceiptRecorderTest.class.getResource("/fake-mcp-server.sh").toURI());
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                rules:
+                  - {id: allow-echo, match: {tools: [echo]}, action: allow}
+                  - {id: deny-forbidden, match: {tools: [forbidden]}, action: deny, reason: never this}
+                """);
+        String base;
+        try (Gateway gateway = new Gateway(ConfigLoader.parse("""
+                listen: 127.0.0.1:0
+                servers:
+                  fake: {command: %s, tags: {"*": []}}
+                policy: {file: %s}
+                receipts: {dir: %s, keyDir: %s, masks: [/note]}
+                """.formatted(fake, policy, dir.resolve("receipts"), dir.resolve("keys")), "test", dir))) {
+            base = "http://127.0.0.1:" + gateway.startHttp().getPort() + "/mcp/fake";
+            String session = post(base, null, """
+                    {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                    "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""")
+                    .headers().firstValue("Mcp-Session-Id").orElseThrow();
+            post(base, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            post(base, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"echo\",\"arguments\":{\"text\":\"export GITHUB_TOKEN=" + TOKEN + "\",\"note\":\"private\"}}}");
+            post(base, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":"
+                    + "\"forbidden\",\"arguments\":{}}}");
+        }
+        Path receipts = dir.resolve("receipts");
+        ChainVerifier.Report report = ChainVerifier.verifyDirectory(receipts, ChainVerifier.Options.withKey(
+                Signing.readPublicKey(dir.resolve("keys").resolve(Signing.PUBLIC_KEY_FILE))));
+        assertThat(report.ok()).as(report.toString()).isTrue();
+
+        List<JsonNode> calls = new ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        for (Path file : ReceiptFiles.list(receipts)) {
+            for (String line : Files.readAllLines(file)) {
+                all.append(line).append('\n');
+                JsonNode node = JSON.readTree(line);
+                if (node.path("type").asText().equals("call")) {
+                    calls.add(node);
+                }
+            }
+        }
+        assertThat(all.toString()).doesNotContain(TOKEN).doesNotContain("private");
+        assertThat(calls).hasSize(2);
+        JsonNode allowed = calls.getFirst();
+        assertThat(allowed.toString()).contains("allow-echo", "\"target\":\"echo\"", "[REDACTED:");
+        assertThat(allowed.toString()).contains("\"ok\"");
+        JsonNode denied = calls.get(1);
+        assertThat(denied.toString()).contains("deny-forbidden", "never this", "not-forwarded");
+    }
+
+    private static HttpResponse<String> post(String url, String session, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
