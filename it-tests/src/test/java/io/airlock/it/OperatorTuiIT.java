@@ -77,6 +77,9 @@ class OperatorTuiIT {
                 operator:
                   holdTimeoutSeconds: %3$d
                   rememberFile: %1$s/remembered.yaml
+                receipts:
+                  dir: %1$s/receipts
+                  keyDir: %1$s/keys
                 policy:
                   workspace: [%2$s/inner]
                 servers:
@@ -123,6 +126,11 @@ class OperatorTuiIT {
         agents.shutdownNow();
         if (gateway != null) {
             gateway.close();
+        }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         }
     }
 

@@ -16,7 +16,8 @@ public final class AdminOptions {
     String admin;
 
     @Option(names = "--token-file", paramLabel = "FILE",
-            description = "File holding the admin token (default: $AIRLOCK_ADMIN_TOKEN, else ~/.airlock/admin-token).")
+            description = "File holding the admin token (default: $AIRLOCK_ADMIN_TOKEN, else admin-token in "
+                    + "$AIRLOCK_STATE_DIR or ~/.airlock).")
     Path tokenFile;
 
     /** Reads the token and builds a client; fails with a message naming where it looked. */

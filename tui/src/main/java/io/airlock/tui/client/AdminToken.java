@@ -6,10 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** Finds the admin token: {@code --token-file}, else {@code $AIRLOCK_ADMIN_TOKEN}, else {@code ~/.airlock/admin-token}. */
+/**
+ * Finds the admin token: {@code --token-file}, else {@code $AIRLOCK_ADMIN_TOKEN}, else {@code admin-token} in the
+ * state directory where Airlock writes it ({@code $AIRLOCK_STATE_DIR}, else {@code ~/.airlock}).
+ */
 public final class AdminToken {
 
     public static final String ENVIRONMENT_VARIABLE = "AIRLOCK_ADMIN_TOKEN";
+
+    /** Airlock's state directory, as the gateway reads it, so the client looks where the gateway wrote. */
+    public static final String STATE_DIR_VARIABLE = "AIRLOCK_STATE_DIR";
 
     private AdminToken() {
     }
@@ -26,7 +32,9 @@ public final class AdminToken {
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment.strip();
         }
-        Path standard = home.resolve(".airlock").resolve("admin-token");
+        String stateDir = environment.get(STATE_DIR_VARIABLE);
+        Path standard = (stateDir != null && !stateDir.isBlank() ? Path.of(stateDir) : home.resolve(".airlock"))
+                .resolve("admin-token");
         if (!Files.exists(standard)) {
             throw new IOException("no admin token: pass --token-file, set $" + ENVIRONMENT_VARIABLE + ", or start "
                     + "Airlock once so that it writes " + standard);

@@ -45,6 +45,16 @@ class AdminTokenTest {
     }
 
     @Test
+    void theStateDirectoryMovesTheDefaultFileAsItDoesForTheGateway() throws Exception {
+        defaultFile("in-home");
+        Path state = Files.createDirectories(home.resolve("state"));
+        Files.writeString(state.resolve("admin-token"), "in-state-dir\n");
+
+        assertThat(AdminToken.resolve(null, Map.of("AIRLOCK_STATE_DIR", state.toString()), home))
+                .isEqualTo("in-state-dir");
+    }
+
+    @Test
     void noTokenAnywhereNamesEveryPlaceToPutOne() {
         assertThatThrownBy(() -> AdminToken.resolve(null, Map.of(), home))
                 .hasMessageContaining("--token-file").hasMessageContaining("AIRLOCK_ADMIN_TOKEN")
