@@ -348,6 +348,11 @@ public final class OperatorView {
     private List<Action> server(AdminEvent event, Instant now) {
         return switch (event) {
             case AdminEvent.Hello hello -> {
+                if (connection instanceof Connection.Lost) {
+                    // Whatever the notice said was about the old connection; say what the new one found.
+                    notice = Notice.info("reconnected; " + hello.held().size() + " held "
+                            + (hello.held().size() == 1 ? "call" : "calls"));
+                }
                 connection = new Connection.Live(hello.version());
                 formerIndex = Math.max(indexOf(visible(), selectedId), 0);
                 held.clear();

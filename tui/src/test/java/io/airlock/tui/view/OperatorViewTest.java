@@ -288,6 +288,7 @@ class OperatorViewTest {
 
         hello(call("h-2", 2, "run_command", false), call("h-3", 3, "read_secret", false));
         assertThat(view.connection()).isInstanceOf(Connection.Live.class);
+        assertThat(view.notice()).map(Notice::text).contains("reconnected; 2 held calls");
         assertThat(view.held()).extracting(HeldCall::id).containsExactly("h-3", "h-2");
     }
 
