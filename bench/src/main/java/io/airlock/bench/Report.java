@@ -82,6 +82,15 @@ final class Report {
         List<String> summary = new ArrayList<>();
         added(summary, r, "stdio-airlock", "Airlock in front of a stdio server");
         added(summary, r, "http-airlock", "Airlock in front of an HTTP server");
+        Result withReceipts = r.get("http-airlock");
+        Result withoutReceipts = r.get("http-airlock-no-receipts");
+        if (ok(withReceipts) && ok(withoutReceipts)) {
+            summary.add(String.format(Locale.ROOT, "Receipts (http-airlock vs http-airlock-no-receipts): p50 %s ms,"
+                            + " p99 %s ms, throughput %.2f ×", signed(withReceipts.latency().pctMs(50)
+                            - withoutReceipts.latency().pctMs(50)), signed(withReceipts.latency().pctMs(99)
+                            - withoutReceipts.latency().pctMs(99)), withReceipts.throughput().callsPerSecond()
+                            / withoutReceipts.throughput().callsPerSecond()));
+        }
         added(summary, r, "supergateway", "supergateway in front of a stdio server");
         added(summary, r, "mcp-proxy", "mcp-proxy in front of a stdio server");
         if (ok(httpDirect)) {

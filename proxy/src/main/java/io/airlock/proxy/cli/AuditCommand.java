@@ -33,8 +33,8 @@ import picocli.CommandLine.Parameters;
  * receipts, {@code stats} sums them up. Exit codes: 0 fine, 1 a fault was found (verify), 2 the command could not run.
  */
 @Command(name = "audit", description = "Review the receipt log: verify its chain and signatures, query and "
-        + "summarise receipts.", subcommands = {AuditCommand.Verify.class, AuditCommand.Query.class,
-        AuditCommand.Stats.class})
+        + "summarise receipts, replay them through another policy.", subcommands = {AuditCommand.Verify.class,
+        AuditCommand.Query.class, AuditCommand.Stats.class, AuditCommand.Replay.class})
 final class AuditCommand implements Runnable {
 
     @CommandLine.Spec
@@ -315,5 +315,102 @@ final class AuditCommand implements Runnable {
                 default -> "operator";
             };
         }
+    }
+
+    @Command(name = "replay", description = "Re-run the recorded calls through another config's policy without "
+            + "executing anything, and list every call whose route would change (shadow evaluation before "
+            + "enforcing a policy). Compares tier 0: allow, sandbox, classify, ask, deny, and whether it is hard.")
+    static final class Replay implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        Source source = new Source();
+
+        @Mixin
+        Filters filters = new Filters();
+
+        @Option(names = "--config", required = true, description = "The config whose policy to replay against.")
+        Path config;
+
+        @Option(names = "--format", description = "table or jsonl (default: table).")
+        Format format = Format.TABLE;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            io.airlock.policy.PolicyGate gate;
+            io.airlock.proxy.config.AirlockConfig loaded;
+            try {
+                loaded = io.airlock.proxy.config.ConfigLoader.load(config);
+                gate = io.airlock.proxy.PolicyEngine.dryRun(loaded);
+            } catch (Exception e) {
+                err.println("airlock audit replay: " + e.getMessage());
+                return 2;
+            }
+            long[] counts = new long[3]; // replayed, changed, failed
+            try {
+                if (format == Format.TABLE) {
+                    out.println(String.format("%-24s %-12s %-24s %-16s %-16s %s", "TIME", "SERVER", "TARGET",
+                            "RECORDED", "NOW", "NOW BY RULE"));
+                }
+                filters.toQuery(Instant.now()).run(source.resolve(), (line, receipt) -> {
+                    counts[0]++;
+                    // A server the new config does not name is evaluated as its recorded catalog kind.
+                    String server = loaded.servers().containsKey(receipt.server()) || receipt.serverKind().isEmpty()
+                            ? receipt.server() : receipt.serverKind();
+                    io.airlock.policy.cascade.CascadeResult now;
+                    try {
+                        now = gate.evaluate(new io.airlock.policy.GateRequest(server, receipt.method(),
+                                receipt.target(), receipt.arguments(), receipt.session(), receipt.agent()))
+                                .toCompletableFuture().join();
+                    } catch (RuntimeException e) {
+                        counts[2]++;
+                        err.println(receipt.decisionId() + ": could not be evaluated: " + e.getMessage());
+                        return;
+                    }
+                    String recorded = recordedRoute(receipt);
+                    String replayed = now.evaluation().action().id() + (now.hard() ? " (hard)" : "");
+                    if (recorded.equals(replayed)) {
+                        return;
+                    }
+                    counts[1]++;
+                    if (format == Format.JSONL) {
+                        out.println(AuditJson.MAPPER.createObjectNode().put("decisionId", receipt.decisionId())
+                                .put("time", receipt.time().toString()).put("server", receipt.server())
+                                .put("target", receipt.target()).put("recorded", recorded).put("now", replayed)
+                                .put("rule", now.evaluation().ruleId()).toString());
+                    } else {
+                        out.println(String.format("%-24s %-12s %-24s %-16s %-16s %s", receipt.time(),
+                                receipt.server(), receipt.target(), recorded, replayed, now.evaluation().ruleId()));
+                    }
+                });
+                err.println(counts[1] + " of " + counts[0] + " recorded calls would be routed differently"
+                        + (counts[2] > 0 ? "; " + counts[2] + " could not be evaluated" : "")
+                        + " (arguments are replayed as recorded, i.e. redacted)");
+                return counts[2] > 0 ? 1 : 0;
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("airlock audit replay: " + e.getMessage());
+                return 2;
+            } finally {
+                out.flush();
+            }
+        }
+
+        /** The tier-0 route recorded: the first step's verdict, and whether a hard rule bounded the call. */
+        static String recordedRoute(Receipt receipt) {
+            String verdict = receipt.path().isEmpty() ? receipt.decision().id()
+                    : receipt.path().getFirst().verdict().id();
+            return verdict + (receipt.hard() ? " (hard)" : "");
+        }
+    }
+
+    /** Shared JSON mapper for the audit commands' output. */
+    static final class AuditJson {
+        static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        private AuditJson() {}
     }
 }

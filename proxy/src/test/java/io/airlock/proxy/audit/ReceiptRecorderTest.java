@@ -82,6 +82,31 @@ class ReceiptRecorderTest {
         assertThat(allowed.toString()).contains("\"ok\"");
         JsonNode denied = calls.get(1);
         assertThat(denied.toString()).contains("deny-forbidden", "never this", "not-forwarded");
+
+        // Shadow evaluation: the same receipts under a stricter policy list exactly the call that would change.
+        Path stricter = Files.writeString(dir.resolve("stricter.yaml"), """
+                rules:
+                  - {id: ask-echo, match: {tools: [echo]}, action: ask}
+                  - {id: deny-forbidden, match: {tools: [forbidden]}, action: deny}
+                """);
+        Path newConfig = Files.writeString(dir.resolve("new-airlock.yaml"), """
+                servers:
+                  fake: {command: %s, tags: {"*": []}}
+                policy: {file: %s}
+                """.formatted(fake, stricter));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new io.airlock.proxy.cli.AirlockCli())
+                .setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int exit = cli.execute("audit", "replay", "--config", newConfig.toString(), "--dir", receipts.toString(),
+                "--format", "jsonl");
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString().lines().toList()).singleElement().satisfies(line -> assertThat(line)
+                .contains("\"target\":\"echo\"", "\"recorded\":\"allow\"", "\"now\":\"ask\"",
+                        "\"rule\":\"ask-echo\""));
+        assertThat(err.toString()).contains("1 of 2 recorded calls would be routed differently");
     }
 
     private static HttpResponse<String> post(String url, String session, String body) throws Exception {
