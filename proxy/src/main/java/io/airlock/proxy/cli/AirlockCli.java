@@ -6,6 +6,8 @@ import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.config.ConfigLoader;
 import io.airlock.proxy.config.ServerConfig;
 import io.airlock.proxy.stdio.StdioFront;
+import io.airlock.tui.ApprovalsCommand;
+import io.airlock.tui.TuiCommand;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "airlock", mixinStandardHelpOptions = true, versionProvider = AirlockCli.Version.class,
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
-                AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class})
+                AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class,
+                TuiCommand.class, ApprovalsCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec
