@@ -70,5 +70,12 @@ public final class Gateway implements AutoCloseable {
             server.close();
         }
         sessions.close();
+        if (gate instanceof AutoCloseable resources) {
+            try {
+                resources.close(); // the shell parser's pre-started shfmt processes
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("closing the gate failed", e);
+            }
+        }
     }
 }

@@ -106,6 +106,9 @@ public class PolicyDecisionBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        if (gate != null) {
+            gate.close(); // the shell parser's pre-started shfmt processes
+        }
         if (workspace != null) {
             try (Stream<Path> files = Files.walk(workspace)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
