@@ -10,6 +10,7 @@ import io.airlock.policy.Decision;
 import io.airlock.policy.GateRequest;
 import io.airlock.policy.PolicyGate;
 import io.airlock.policy.cascade.CascadeResult;
+import io.airlock.policy.shell.ShellParser;
 import io.airlock.policy.tags.Capability;
 import io.airlock.proxy.PolicyEngine;
 import io.airlock.proxy.config.AirlockConfig;
@@ -28,6 +29,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -71,18 +73,8 @@ public class PolicyDecisionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        workspace = Files.createTempDirectory("airlock-jmh-ws").toRealPath();
-        Files.createDirectories(workspace.resolve("src/main"));
-        Files.writeString(workspace.resolve("src/main/App.java"), "class App {}\n");
-        String yaml = """
-                servers:
-                  fs: {command: npx, args: ["-y", "@modelcontextprotocol/server-filesystem", "%1$s"], kind: filesystem}
-                  shell: {command: sh, kind: shell}
-                policy:
-                  workspace: ["%1$s"]
-                  home: /home/dev
-                """.formatted(workspace);
-        AirlockConfig config = ConfigLoader.parse(yaml, "jmh", workspace);
+        workspace = newWorkspace();
+        AirlockConfig config = config(workspace);
         // The gateway's own parse limits (Gateway's constructor).
         AirlockConfig.Limits limits = config.limits();
         parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
@@ -98,10 +90,9 @@ public class PolicyDecisionBenchmark {
         // What is measured must be the intended path, not a fast failure: reads are allowed at tier 0, the write goes
         // the sandbox way (no sandbox tier yet: denied at the end of the cascade), and the commands were really
         // analysed by shfmt (an unavailable parser would fail closed with an `unknown` tag, much faster).
-        expect("fs", read, true);
-        expect("fs", write, false);
-        expect("shell", repeated, false);
-        expect("shell", request(commandFrame(coldCommand(-1))), false);
+        expect(gate, "fs", read, true);
+        expect(gate, "fs", write, false);
+        expect(gate, "shell", repeated, false);
     }
 
     @TearDown(Level.Trial)
@@ -109,11 +100,79 @@ public class PolicyDecisionBenchmark {
         if (gate != null) {
             gate.close(); // the shell parser's pre-started shfmt processes
         }
-        if (workspace != null) {
-            try (Stream<Path> files = Files.walk(workspace)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+        deleteTree(workspace);
+    }
+
+    /**
+     * The gate for the cold benchmarks, with the shell parser's pre-started shfmt processes as the gateway runs them
+     * ({@code default}) and turned off ({@code 0}: a new shfmt per command, as before the pool), so that both are
+     * measured in the same run under the same machine load.
+     */
+    @State(Scope.Benchmark)
+    public static class ColdGate {
+        @Param({"default", "0"})
+        public String shfmtPool;
+
+        private Path workspace;
+        PolicyGate gate;
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            workspace = newWorkspace();
+            String previous = System.getProperty(ShellParser.POOL_PROPERTY);
+            try {
+                if (shfmtPool.equals("default")) {
+                    System.clearProperty(ShellParser.POOL_PROPERTY);
+                } else {
+                    System.setProperty(ShellParser.POOL_PROPERTY, shfmtPool);
                 }
+                gate = PolicyEngine.live(config(workspace));
+            } finally {
+                if (previous == null) {
+                    System.clearProperty(ShellParser.POOL_PROPERTY);
+                } else {
+                    System.setProperty(ShellParser.POOL_PROPERTY, previous);
+                }
+            }
+            expect(gate, "shell", request(commandFrame(coldCommand(-1))), false);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            if (gate != null) {
+                gate.close();
+            }
+            deleteTree(workspace);
+        }
+    }
+
+    private static Path newWorkspace() throws IOException {
+        Path workspace = Files.createTempDirectory("airlock-jmh-ws").toRealPath();
+        Files.createDirectories(workspace.resolve("src/main"));
+        Files.writeString(workspace.resolve("src/main/App.java"), "class App {}\n");
+        return workspace;
+    }
+
+    /** A filesystem server and a shell server over the workspace; the built-in default policy. */
+    private static AirlockConfig config(Path workspace) throws Exception {
+        String yaml = """
+                servers:
+                  fs: {command: npx, args: ["-y", "@modelcontextprotocol/server-filesystem", "%1$s"], kind: filesystem}
+                  shell: {command: sh, kind: shell}
+                policy:
+                  workspace: ["%1$s"]
+                  home: /home/dev
+                """.formatted(workspace);
+        return ConfigLoader.parse(yaml, "jmh", workspace);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }
@@ -127,19 +186,19 @@ public class PolicyDecisionBenchmark {
     /** Tier 0, non-exec: {@code read_text_file} of a file inside the workspace (allowed at tier 0). */
     @Benchmark
     public Decision nonExecRead() {
-        return decide("fs", read);
+        return decide(gate, "fs", read);
     }
 
     /** Tier 0, non-exec: {@code write_file} inside the workspace (rule sandbox; no sandbox tier yet, so it ends denied). */
     @Benchmark
     public Decision nonExecWrite() {
-        return decide("fs", write);
+        return decide(gate, "fs", write);
     }
 
     /** Exec, a command seen before: the shell analysis comes from the analyser's cache. */
     @Benchmark
     public Decision execRepeated() {
-        return decide("shell", repeated);
+        return decide(gate, "shell", repeated);
     }
 
     /** A unique command per invocation, prepared outside the measurement. */
@@ -173,8 +232,8 @@ public class PolicyDecisionBenchmark {
     @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN"})
     @Warmup(iterations = 2, time = 2)
     @Measurement(iterations = 5, time = 4)
-    public Decision execColdBackToBack(ColdCommand cold) {
-        return decide("shell", cold.request);
+    public Decision execColdBackToBack(ColdGate gate, ColdCommand cold) {
+        return decide(gate.gate, "shell", cold.request);
     }
 
     /** Exec, cold, one command every ~20 ms plus its own time (the pause is not measured). */
@@ -182,12 +241,12 @@ public class PolicyDecisionBenchmark {
     @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN"})
     @Warmup(iterations = 1, time = 3)
     @Measurement(iterations = 5, time = 6)
-    public Decision execColdSpaced(SpacedColdCommand cold) {
-        return decide("shell", cold.request);
+    public Decision execColdSpaced(ColdGate gate, SpacedColdCommand cold) {
+        return decide(gate.gate, "shell", cold.request);
     }
 
     /** What {@code RelaySession} does with a gated request: build the {@link GateRequest}, ask the gate, wait. */
-    private Decision decide(String server, JsonRpcMessage.Request request) {
+    private static Decision decide(PolicyGate gate, String server, JsonRpcMessage.Request request) {
         return gate.decide(gateRequest(server, request)).toCompletableFuture().join();
     }
 
@@ -198,8 +257,8 @@ public class PolicyDecisionBenchmark {
                 "anonymous");
     }
 
-    private void expect(String server, JsonRpcMessage.Request request, boolean allowed) {
-        Decision decision = decide(server, request);
+    private static void expect(PolicyGate gate, String server, JsonRpcMessage.Request request, boolean allowed) {
+        Decision decision = decide(gate, server, request);
         if ((decision instanceof Decision.Allow) != allowed) {
             throw new IllegalStateException("unexpected decision for " + new String(request.raw(),
                     StandardCharsets.UTF_8) + ": " + decision);

@@ -94,6 +94,8 @@ public final class ShellParser implements AutoCloseable {
     public static final int DEFAULT_POOL_SIZE = 2;
     /** The largest pool accepted: each pooled process is a few MB of memory that does nothing. */
     public static final int MAX_POOL_SIZE = 16;
+    /** System property that overrides {@link #DEFAULT_POOL_SIZE} for {@link #ShellParser()}; 0 turns the pool off. */
+    public static final String POOL_PROPERTY = "airlock.shfmt.pool";
     /** Longer input is not parsed (and so fails closed). */
     public static final int MAX_INPUT_CHARS = 256 * 1024;
     /** Deeper trees are cut with an {@link Unmodelled} node. */
@@ -128,9 +130,9 @@ public final class ShellParser implements AutoCloseable {
     private final AtomicLong startedOnDemand = new AtomicLong();
     private final AtomicLong discardedDead = new AtomicLong();
 
-    /** Uses {@link #defaultShfmt()}, a 2 s timeout and {@value #DEFAULT_POOL_SIZE} pre-started processes. */
+    /** Uses {@link #defaultShfmt()}, a 2 s timeout and {@link #defaultPoolSize()} pre-started processes. */
     public ShellParser() {
-        this(defaultShfmt(), DEFAULT_TIMEOUT, DEFAULT_POOL_SIZE);
+        this(defaultShfmt(), DEFAULT_TIMEOUT, defaultPoolSize());
     }
 
     /** No pre-started processes: every parse starts its own shfmt. */
@@ -158,6 +160,20 @@ public final class ShellParser implements AutoCloseable {
             configured = System.getenv(SHFMT_ENV);
         }
         return configured == null || configured.isBlank() ? DEFAULT_SHFMT : Path.of(configured);
+    }
+
+    /** {@code -Dairlock.shfmt.pool}, else {@value #DEFAULT_POOL_SIZE}. */
+    public static int defaultPoolSize() {
+        String configured = System.getProperty(POOL_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            return DEFAULT_POOL_SIZE;
+        }
+        try {
+            return Integer.parseInt(configured.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(POOL_PROPERTY + ": '" + configured + "' (expected: 0 to "
+                    + MAX_POOL_SIZE + ")");
+        }
     }
 
     public Path shfmt() {
