@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Airlock policy-engine benchmarks (JMH): the one command.
 #
-#   bash bench/policy.sh                      full run, about 3 minutes on 2 cores
+#   bash bench/policy.sh                      full run, about 3-4 minutes on 2 cores
 #   bash bench/policy.sh execCold             only the benchmarks matching a regex (JMH include syntax)
 #   bash bench/policy.sh -f 1 -i 3            any JMH option overrides the tuned defaults (-h lists them)
 #
@@ -37,11 +37,26 @@ else
 fi
 cp="$root/bench/target/classes:$(cat "$root/bench/target/bench.classpath")"
 
-# 2. Run. Forks, warm-up and measurement are set per benchmark in PolicyDecisionBenchmark (2 forks of 3 s + 5 s for
-#    the microsecond paths; 1 fork of 4 s + 20 s, and 3 s + 30 s for the spaced one, for the cold shell paths). The
-#    load average before and after says whether the 2 shared cores were busy with something else meanwhile.
-echo "policy-bench: load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)" >&2
+# 2. Run. Forks, warm-up and measurement are set per benchmark in PolicyDecisionBenchmark: 2 forks of 2 s + 4 s for
+#    the microsecond paths; for each cold shell path 1 fork of 2 s + 15 s (back-to-back) or 2 s + 20 s (spaced, and a control: shfmt alone), with
+#    and without the pre-started shfmt processes. On a shared machine, wait up to POLICY_BENCH_QUIET_WAIT seconds
+#    (default 60; 0: don't) for a second in which other processes use under 0.3 cores, and print the load before and
+#    after: tails measured while the 2 cores were busy with something else are not the engine's.
+busy_cores() { # CPU busy over one second, in cores, from /proc/stat (user..steal, minus idle and iowait)
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  awk -v a="$a" -v b="$b" -v hz="$(getconf CLK_TCK)" 'BEGIN{split(a,x," ");split(b,y," ");printf "%.2f", (y[1]-x[1])/hz}'
+}
+waited=0
+busy=$(busy_cores)
+while awk -v b="$busy" 'BEGIN{exit !(b >= 0.3)}' && [ "$waited" -lt "${POLICY_BENCH_QUIET_WAIT:-60}" ]; do
+  busy=$(busy_cores)
+  waited=$((waited + 1))
+done
+echo "policy-bench: other load before: $busy cores busy (waited ${waited} s); load average $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)" >&2
 mkdir -p "$root/bench/results" "$root/bench/target"
 "$JAVA_HOME/bin/java" -Xms128m -Xmx256m -cp "$cp" io.airlock.bench.policy.PolicyBench \
   --out "$root/bench/results/policy-latest.md" --json "$root/bench/target/jmh-policy.json" "$@"
-echo "policy-bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "policy-bench: load average after: $(cut -d' ' -f1-3 /proc/loadavg); now $(busy_cores) cores busy" >&2

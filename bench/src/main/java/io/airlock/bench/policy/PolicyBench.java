@@ -41,6 +41,7 @@ public final class PolicyBench {
         LABELS.put("execRepeated", "exec: shell run_command, repeated command (cache hit)");
         LABELS.put("execColdBackToBack", "exec: shell run_command, cold (unique command), back-to-back");
         LABELS.put("execColdSpaced", "exec: shell run_command, cold (unique command), 20 ms apart");
+        LABELS.put("controlShfmtAloneSpaced", "control: a started shfmt alone parses a unique command, 20 ms apart");
         TARGETS.put("nonExecRead", new Target("tier-0 non-exec", "p50", 20));
         TARGETS.put("nonExecWrite", new Target("tier-0 non-exec", "p50", 20));
         TARGETS.put("execRepeated", new Target("exec, repeated command", "p99", 50));

@@ -49,9 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 2, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN", "--sun-misc-unsafe-memory-access=allow"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 4, time = 1)
 @State(Scope.Benchmark)
 public class PolicyDecisionBenchmark {
 
@@ -229,20 +229,57 @@ public class PolicyDecisionBenchmark {
 
     /** Exec, cold, back-to-back: each invocation runs shfmt on a command never seen before. */
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN"})
-    @Warmup(iterations = 2, time = 2)
-    @Measurement(iterations = 5, time = 4)
+    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN", "--sun-misc-unsafe-memory-access=allow"})
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 5, time = 3)
     public Decision execColdBackToBack(ColdGate gate, ColdCommand cold) {
         return decide(gate.gate, "shell", cold.request);
     }
 
     /** Exec, cold, one command every ~20 ms plus its own time (the pause is not measured). */
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN"})
-    @Warmup(iterations = 1, time = 3)
-    @Measurement(iterations = 5, time = 6)
+    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN", "--sun-misc-unsafe-memory-access=allow"})
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 5, time = 4)
     public Decision execColdSpaced(ColdGate gate, SpacedColdCommand cold) {
         return decide(gate.gate, "shell", cold.request);
+    }
+
+    /**
+     * A started shfmt, waiting on its stdin for 20 ms (as a pooled one waits between commands), and a unique command
+     * for it: the floor under {@link #execColdSpaced} on this machine, with no Airlock code at all.
+     */
+    @State(Scope.Thread)
+    public static class IdleShfmt {
+        private long counter = 2_000_000_000L;
+        Process process;
+        byte[] command;
+
+        @Setup(Level.Invocation)
+        public void next() throws IOException, InterruptedException {
+            process = new ProcessBuilder(ShellParser.defaultShfmt().toString(), "--to-json", "-ln", "bash").start();
+            command = coldCommand(counter++).getBytes(StandardCharsets.UTF_8);
+            Thread.sleep(SpacedColdCommand.PAUSE_MS);
+        }
+
+        @TearDown(Level.Invocation)
+        public void reap() {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Control: shfmt alone parses one command (write, read the JSON to its end, wait for exit), no JVM-side analysis. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m", "-DAIRLOCK_LOG_LEVEL=WARN",
+            "--sun-misc-unsafe-memory-access=allow"})
+    @Warmup(iterations = 1, time = 2)
+    @Measurement(iterations = 5, time = 4)
+    public int controlShfmtAloneSpaced(IdleShfmt shfmt) throws IOException, InterruptedException {
+        try (var stdin = shfmt.process.getOutputStream()) {
+            stdin.write(shfmt.command);
+        }
+        int read = shfmt.process.getInputStream().readAllBytes().length;
+        return shfmt.process.waitFor() == 0 ? read : -1;
     }
 
     /** What {@code RelaySession} does with a gated request: build the {@link GateRequest}, ask the gate, wait. */
