@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The policy engine behind the gate seam: the config's allow/deny lists first (the operator's explicit word), then
  * tagging, tier 0 rules and the cascade. Tagging and tier 0 run synchronously on the caller's thread (they are pure
- * and fast); slower tiers complete the stage later.
+ * and fast); slower tiers complete the stage later. {@link #close()} releases what the analysers hold (the shell
+ * parser's pre-started processes).
  */
-public final class PolicyGate implements Gate {
+public final class PolicyGate implements Gate, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyGate.class);
 
@@ -45,14 +46,32 @@ public final class PolicyGate implements Gate {
     public interface Observer {
         void decided(ToolCall call, CascadeResult result);
     }
+    private final AutoCloseable resources;
 
     public PolicyGate(ListGate lists, Policy policy, Tagger tagger, Cascade cascade,
                       Function<String, Tagger.ServerFacts> servers) {
+        this(lists, policy, tagger, cascade, servers, () -> { });
+    }
+
+    /** @param resources closed by {@link #close()}, e.g. the shell analyser behind the tagger */
+    public PolicyGate(ListGate lists, Policy policy, Tagger tagger, Cascade cascade,
+                      Function<String, Tagger.ServerFacts> servers, AutoCloseable resources) {
         this.lists = lists;
         this.policy = new AtomicReference<>(policy);
         this.tagger = tagger;
         this.cascade = cascade;
         this.servers = servers;
+        this.resources = resources;
+    }
+
+    /** Closes the analysers' resources; calls decided afterwards fail closed where they need them. */
+    @Override
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            log.warn("closing the policy engine's resources failed", e);
+        }
     }
 
     /** Swaps the policy atomically; decisions already under way keep the revision they started with. */

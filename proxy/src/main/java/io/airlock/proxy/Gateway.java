@@ -217,6 +217,13 @@ public final class Gateway implements AutoCloseable {
             admin.close();
         }
         sessions.close();
+        if (gate instanceof AutoCloseable resources) {
+            try {
+                resources.close(); // the shell parser's pre-started shfmt processes
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("closing the gate failed", e);
+            }
+        }
         if (receipts != null) {
             receipts.close(); // after the sessions: calls they cut off still get their receipts
         }

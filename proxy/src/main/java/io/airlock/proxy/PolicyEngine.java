@@ -52,6 +52,7 @@ public final class PolicyEngine {
         AnalysisContext context = new AnalysisContext(config.policy().workspace(), config.policy().home(),
                 Set.copyOf(config.policy().allowedHosts()));
         ShellAnalyzer shell = new ShellAnalyzer();
+        shell.parser().prestart(); // the first command an agent runs should not wait for shfmt to start
         ArgumentAnalyzers analyzers = new ArgumentAnalyzers() {
             @Override
             public List<Tag> shell(String command, AnalysisContext ctx) {
@@ -78,7 +79,8 @@ public final class PolicyEngine {
         }
         // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
         return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
-                new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)));
+                new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)),
+                shell);
     }
 
     /** The configured kind, else the one recognised from the command line or URL, else none. */

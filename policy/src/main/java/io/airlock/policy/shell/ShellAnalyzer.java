@@ -18,14 +18,15 @@ import java.util.Objects;
  * modelled all produce {@code unknown} or {@code obfuscated} tags, never an empty or harmless-looking result.
  *
  * <p>Thread-safe. Results are cached (bounded LRU) by command line and context: a repeated command costs a map
- * lookup; a new one costs one shfmt run (~5 ms) plus one per nested command string.
+ * lookup; a new one costs one shfmt run plus one per nested command string (see {@link ShellParser} for the
+ * pre-started processes that keep that short). {@link #close()} closes the parser.
  */
-public final class ShellAnalyzer {
+public final class ShellAnalyzer implements AutoCloseable {
 
     private final ShellParser parser;
     private final ShellAnalysisCache cache;
 
-    /** The default parser ({@link ShellParser#defaultShfmt()}) and a 4096-entry cache. */
+    /** The default parser ({@link ShellParser#defaultShfmt()}, pre-started processes) and a 4096-entry cache. */
     public ShellAnalyzer() {
         this(new ShellParser(), new ShellAnalysisCache());
     }
@@ -41,6 +42,12 @@ public final class ShellAnalyzer {
 
     public ShellAnalysisCache cache() {
         return cache;
+    }
+
+    /** Closes the parser (kills its pre-started processes); commands not in the cache then fail closed. */
+    @Override
+    public void close() {
+        parser.close();
     }
 
     public ShellAnalysis analyze(String command, AnalysisContext ctx) {

@@ -51,10 +51,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Parses shell command lines by running {@code shfmt --to-json} (mvdan/sh, Debian package {@code shfmt}) as a
@@ -64,8 +70,16 @@ import java.util.concurrent.TimeoutException;
  * <p>Outcomes are explicit: {@link Parsed}, {@link SyntaxError} (shfmt exit 1) or {@link Unavailable} (shfmt missing,
  * crashed, timed out, or printed something unreadable). Callers must fail closed on the last two. Thread-safe: each
  * call runs its own process.
+ *
+ * <p><b>Pre-started processes.</b> Starting shfmt (fork/exec plus the Go runtime) is most of a cold parse. A parser
+ * with a pool size above 0 keeps up to that many shfmt processes started and blocked on their stdin; a parse takes one,
+ * writes the command, closes stdin and reads the answer, and a virtual thread starts a replacement. Each process still
+ * parses exactly one command. When the pool is empty (first use, a burst) a parse starts its own process as before; a
+ * pooled process found dead is discarded. The timeout runs from the moment the command is written. {@link #close()}
+ * kills the pooled processes and those still parsing, and later parses are {@link Unavailable}. A pooled process
+ * whose JVM dies gets end-of-file on its stdin, parses nothing and exits, so none outlives the gateway.
  */
-public final class ShellParser {
+public final class ShellParser implements AutoCloseable {
 
     /** Where Debian installs shfmt. */
     public static final Path DEFAULT_SHFMT = Path.of("/usr/bin/shfmt");
@@ -73,6 +87,15 @@ public final class ShellParser {
     public static final String SHFMT_PROPERTY = "airlock.shfmt";
     public static final String SHFMT_ENV = "AIRLOCK_SHFMT";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Pre-started processes kept by {@link #ShellParser()}: one for the next command and one for a command nested in
+     * it ({@code sh -c '..'}) or arriving at the same time.
+     */
+    public static final int DEFAULT_POOL_SIZE = 2;
+    /** The largest pool accepted: each pooled process is a few MB of memory that does nothing. */
+    public static final int MAX_POOL_SIZE = 16;
+    /** System property that overrides {@link #DEFAULT_POOL_SIZE} for {@link #ShellParser()}; 0 turns the pool off. */
+    public static final String POOL_PROPERTY = "airlock.shfmt.pool";
     /** Longer input is not parsed (and so fails closed). */
     public static final int MAX_INPUT_CHARS = 256 * 1024;
     /** Deeper trees are cut with an {@link Unmodelled} node. */
@@ -94,15 +117,40 @@ public final class ShellParser {
 
     private final Path shfmt;
     private final Duration timeout;
+    private final int poolSize;
+    /** Started processes waiting on stdin, oldest first. */
+    private final ConcurrentLinkedQueue<Process> ready = new ConcurrentLinkedQueue<>();
+    /** Processes in {@link #ready} plus those being started for it; never above {@link #poolSize}. */
+    private final AtomicInteger slots = new AtomicInteger();
+    private final AtomicBoolean refilling = new AtomicBoolean();
+    /** Every process this parser started that has not been parsed to the end: pooled, starting or parsing. */
+    private final Set<Process> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private final AtomicLong takenFromPool = new AtomicLong();
+    private final AtomicLong startedOnDemand = new AtomicLong();
+    private final AtomicLong discardedDead = new AtomicLong();
 
-    /** Uses {@link #defaultShfmt()} and a 2 s timeout. */
+    /** Uses {@link #defaultShfmt()}, a 2 s timeout and {@link #defaultPoolSize()} pre-started processes. */
     public ShellParser() {
-        this(defaultShfmt(), DEFAULT_TIMEOUT);
+        this(defaultShfmt(), DEFAULT_TIMEOUT, defaultPoolSize());
     }
 
+    /** No pre-started processes: every parse starts its own shfmt. */
     public ShellParser(Path shfmt, Duration timeout) {
+        this(shfmt, timeout, 0);
+    }
+
+    /**
+     * @param poolSize how many shfmt processes to keep started and waiting (0 to {@value #MAX_POOL_SIZE}); the pool
+     *                 fills on the first parse or on {@link #prestart()}
+     */
+    public ShellParser(Path shfmt, Duration timeout, int poolSize) {
         this.shfmt = Objects.requireNonNull(shfmt, "shfmt");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (poolSize < 0 || poolSize > MAX_POOL_SIZE) {
+            throw new IllegalArgumentException("poolSize: " + poolSize + " (expected: 0 to " + MAX_POOL_SIZE + ")");
+        }
+        this.poolSize = poolSize;
     }
 
     /** The shfmt to run: {@code -Dairlock.shfmt}, else {@code $AIRLOCK_SHFMT}, else {@code /usr/bin/shfmt}. */
@@ -114,6 +162,20 @@ public final class ShellParser {
         return configured == null || configured.isBlank() ? DEFAULT_SHFMT : Path.of(configured);
     }
 
+    /** {@code -Dairlock.shfmt.pool}, else {@value #DEFAULT_POOL_SIZE}. */
+    public static int defaultPoolSize() {
+        String configured = System.getProperty(POOL_PROPERTY);
+        if (configured == null || configured.isBlank()) {
+            return DEFAULT_POOL_SIZE;
+        }
+        try {
+            return Integer.parseInt(configured.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(POOL_PROPERTY + ": '" + configured + "' (expected: 0 to "
+                    + MAX_POOL_SIZE + ")");
+        }
+    }
+
     public Path shfmt() {
         return shfmt;
     }
@@ -123,6 +185,17 @@ public final class ShellParser {
         return Files.isExecutable(shfmt);
     }
 
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** Starts filling the pool now (in the background), so that the first command does not wait for a process. */
+    public void prestart() {
+        if (available()) {
+            refillAsync();
+        }
+    }
+
     public Result parse(String source) {
         if (source.length() > MAX_INPUT_CHARS) {
             return new Unavailable("command too long to analyse (" + source.length() + " characters)");
@@ -130,15 +203,134 @@ public final class ShellParser {
         if (source.indexOf('\0') >= 0) {
             return new SyntaxError("NUL character in command");
         }
+        if (closed) {
+            return new Unavailable("shell parser closed");
+        }
         if (!available()) {
             return new Unavailable("shell parser not available: " + shfmt + " is missing or not executable");
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(shfmt.toString(), "--to-json", "-ln", "bash").start();
-        } catch (IOException e) {
-            return new Unavailable("shell parser failed to start: " + e.getMessage());
+        Process process = takePooled();
+        if (process == null) {
+            try {
+                process = start();
+            } catch (IOException e) {
+                return new Unavailable("shell parser failed to start: " + e.getMessage());
+            }
+            startedOnDemand.incrementAndGet();
         }
+        try {
+            return run(process, source);
+        } finally {
+            live.remove(process);
+            // Replace what was taken only now: starting a process costs CPU, which this parse should not compete with
+            // (on 2 cores it did, adding milliseconds). Commands come seconds apart; the second pooled one covers a
+            // nested or concurrent parse meanwhile.
+            refillAsync();
+        }
+    }
+
+    /** Closes the pool: kills the waiting processes and those still parsing; later parses are unavailable. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Process p; (p = ready.poll()) != null; ) {
+            slots.decrementAndGet();
+            live.remove(p);
+            p.destroyForcibly();
+        }
+        for (Process p : live) { // parsing now (their parse fails closed), or being started by a refill
+            p.destroyForcibly();
+        }
+    }
+
+    private Process start() throws IOException {
+        Process process = new ProcessBuilder(shfmt.toString(), "--to-json", "-ln", "bash").start();
+        live.add(process);
+        return process;
+    }
+
+    /** A live pre-started process, or null when there is none; dead ones are discarded on the way. */
+    private Process takePooled() {
+        for (Process p; (p = ready.poll()) != null; ) {
+            slots.decrementAndGet();
+            if (p.isAlive()) {
+                takenFromPool.incrementAndGet();
+                return p;
+            }
+            discardedDead.incrementAndGet();
+            live.remove(p);
+            p.destroyForcibly(); // already gone; reaps nothing but keeps the intent plain
+        }
+        return null;
+    }
+
+    /** Tops the pool up on a virtual thread; at most one refill runs at a time. */
+    private void refillAsync() {
+        if (poolSize == 0 || closed || slots.get() >= poolSize || !refilling.compareAndSet(false, true)) {
+            return;
+        }
+        Thread.ofVirtual().name("shfmt-pool").start(() -> {
+            try {
+                refill();
+            } finally {
+                refilling.set(false);
+            }
+            // A take between refill's last look and the flag's reset would otherwise wait for the next parse.
+            if (!closed && slots.get() < poolSize && available()) {
+                refillAsync();
+            }
+        });
+    }
+
+    private void refill() {
+        while (!closed) {
+            int n = slots.get();
+            if (n >= poolSize) {
+                return;
+            }
+            if (!slots.compareAndSet(n, n + 1)) {
+                continue;
+            }
+            Process process;
+            try {
+                process = start();
+            } catch (IOException e) {
+                slots.decrementAndGet();
+                return; // parses start their own and report the failure; retried after the next parse
+            }
+            if (closed) { // close() may have run before start() registered the process
+                slots.decrementAndGet();
+                live.remove(process);
+                process.destroyForcibly();
+                return;
+            }
+            ready.add(process);
+        }
+    }
+
+    /** Processes waiting in the pool (visible for tests). */
+    List<ProcessHandle> pooledProcesses() {
+        return ready.stream().map(Process::toHandle).toList();
+    }
+
+    /** Every process started and not yet parsed to the end, pooled or not (visible for tests). */
+    List<ProcessHandle> liveProcesses() {
+        return live.stream().map(Process::toHandle).toList();
+    }
+
+    long takenFromPool() {
+        return takenFromPool.get();
+    }
+
+    long startedOnDemand() {
+        return startedOnDemand.get();
+    }
+
+    long discardedDead() {
+        return discardedDead.get();
+    }
+
+    private Result run(Process process, String source) {
         try {
             byte[] input = source.getBytes(StandardCharsets.UTF_8);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {

@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
         Summary summary = new Summary(groupBy);
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
-        try (BufferedReader lines = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
+        try (gate; BufferedReader lines = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
             String line;
             int number = 0;
             while ((line = lines.readLine()) != null) {

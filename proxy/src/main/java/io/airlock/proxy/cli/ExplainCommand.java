@@ -58,9 +58,12 @@ final class ExplainCommand implements Callable<Integer> {
         }
         String serverName = server != null ? server : node.path("server").asText("shell");
         AirlockConfig config = PolicyEngine.withContext(configOption.load(), workspace, home);
+        CascadeResult result;
         PolicyGate gate = PolicyEngine.dryRun(config);
-        CascadeResult result = gate.evaluate(new GateRequest(serverName, "tools/call", tool,
-                params.get("arguments"), "explain", "explain")).toCompletableFuture().join();
+        try (gate) {
+            result = gate.evaluate(new GateRequest(serverName, "tools/call", tool,
+                    params.get("arguments"), "explain", "explain")).toCompletableFuture().join();
+        }
 
         System.out.println("call:     " + serverName + " / " + tool + " " + params.path("arguments"));
         System.out.println("policy:   " + gate.policy().source() + " (revision " + gate.policy().revision() + ")");
