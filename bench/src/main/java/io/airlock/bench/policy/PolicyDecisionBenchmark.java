@@ -79,7 +79,7 @@ public class PolicyDecisionBenchmark {
         AirlockConfig.Limits limits = config.limits();
         parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
                 limits.maxFrameBytes(), 64));
-        gate = PolicyEngine.live(config);
+        gate = PolicyEngine.live(config, null);
 
         readFrame = frame("read_text_file", "{\"path\":" + quote(workspace + "/src/main/App.java") + "}");
         read = request(readFrame);
@@ -126,7 +126,7 @@ public class PolicyDecisionBenchmark {
                 } else {
                     System.setProperty(ShellParser.POOL_PROPERTY, shfmtPool);
                 }
-                gate = PolicyEngine.live(config(workspace));
+                gate = PolicyEngine.live(config(workspace, null));
             } finally {
                 if (previous == null) {
                     System.clearProperty(ShellParser.POOL_PROPERTY);
