@@ -126,7 +126,7 @@ public class PolicyDecisionBenchmark {
                 } else {
                     System.setProperty(ShellParser.POOL_PROPERTY, shfmtPool);
                 }
-                gate = PolicyEngine.live(config(workspace, null));
+                gate = PolicyEngine.live(config(workspace), null);
             } finally {
                 if (previous == null) {
                     System.clearProperty(ShellParser.POOL_PROPERTY);
