@@ -210,6 +210,7 @@ public final class ShellParser implements AutoCloseable {
             return new Unavailable("shell parser not available: " + shfmt + " is missing or not executable");
         }
         Process process = takePooled();
+        boolean pooled = process != null;
         if (process == null) {
             try {
                 process = start();
@@ -219,13 +220,38 @@ public final class ShellParser implements AutoCloseable {
             startedOnDemand.incrementAndGet();
         }
         try {
-            return run(process, source);
+            Result result = run(process, source);
+            if (pooled && !closed && result instanceof Unavailable unavailable
+                    && unavailable.reason().startsWith("shell parser exited with ") && process.exitValue() > 128) {
+                // Killed by a signal we did not send (isAlive can lag the kill): it never parsed the command. Count it
+                // as the dead process it was and parse once more with a fresh one.
+                takenFromPool.decrementAndGet();
+                discardedDead.incrementAndGet();
+                live.remove(process);
+                return parseWithNewProcess(source);
+            }
+            return result;
         } finally {
             live.remove(process);
             // Replace what was taken only now: starting a process costs CPU, which this parse should not compete with
             // (on 2 cores it did, adding milliseconds). Commands come seconds apart; the second pooled one covers a
             // nested or concurrent parse meanwhile.
             refillAsync();
+        }
+    }
+
+    private Result parseWithNewProcess(String source) {
+        Process process;
+        try {
+            process = start();
+        } catch (IOException e) {
+            return new Unavailable("shell parser failed to start: " + e.getMessage());
+        }
+        startedOnDemand.incrementAndGet();
+        try {
+            return run(process, source);
+        } finally {
+            live.remove(process);
         }
     }
 
