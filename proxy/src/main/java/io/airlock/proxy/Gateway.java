@@ -145,19 +145,53 @@ public final class Gateway implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new ConfigException("admin.tokenFile: " + e.getMessage(), e);
         }
-        admin = new AdminServer(operator.adminHost(), operator.adminPortFor(agentPort), token, held,
-                () -> policyGate.policy().revision());
+        int port = operator.adminPortFor(agentPort);
+        InetSocketAddress bound;
         try {
-            InetSocketAddress bound = admin.start();
-            held.startAccepting();
-            return bound;
+            bound = bindAdmin(operator.adminHost(), port, token);
+        } catch (ConfigException taken) {
+            if (operator.adminPort() >= 0 || port == 0) {
+                throw taken; // the operator named this port: say so rather than listen elsewhere
+            }
+            // Only the default (agent port + 1) was taken: take any free port, and say where.
+            org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("{}; the admin API listens on a free port instead",
+                    taken.getMessage());
+            bound = bindAdmin(operator.adminHost(), 0, token);
+        }
+        held.startAccepting();
+        publishAdminAddress(bound);
+        return bound;
+    }
+
+    private InetSocketAddress bindAdmin(String host, int port, AdminToken token)
+            throws ConfigException, InterruptedException {
+        admin = new AdminServer(host, port, token, held, () -> policyGate.policy().revision());
+        try {
+            return admin.start();
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) { // Netty rethrows the bind's IOException undeclared
             admin.close();
             admin = null;
-            throw new ConfigException("admin.listen: cannot bind " + operator.adminHost() + ":"
-                    + operator.adminPortFor(agentPort) + ": " + e.getMessage(), e);
+            throw new ConfigException("admin.listen: cannot bind " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code admin-address} next to the token, so {@code airlock tui} finds the API wherever it listens. Only
+     * the address: the token stays in its own 0600 file.
+     */
+    private void publishAdminAddress(InetSocketAddress bound) {
+        java.nio.file.Path file = config.operator().tokenFile().toAbsolutePath().resolveSibling("admin-address");
+        String host = bound.getAddress().getHostAddress();
+        String text = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "\n";
+        try {
+            java.nio.file.Path temp = java.nio.file.Files.createTempFile(file.getParent(), ".admin-address", ".tmp");
+            java.nio.file.Files.writeString(temp, text);
+            java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(Gateway.class).warn("could not write {}: {}", file, e.getMessage());
         }
     }
 

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 /** Where the admin API is and how to authenticate; shared by {@code airlock tui} and {@code airlock approvals}. */
 public final class AdminOptions {
 
-    @Option(names = "--admin", paramLabel = "URL", defaultValue = "http://127.0.0.1:8788",
-            description = "Admin API address (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--admin", paramLabel = "URL",
+            description = "Admin API address (default: the admin-address file Airlock writes next to its token, "
+                    + "else http://127.0.0.1:8788).")
     String admin;
 
     @Option(names = "--token-file", paramLabel = "FILE",
@@ -22,7 +23,31 @@ public final class AdminOptions {
 
     /** Reads the token and builds a client; fails with a message naming where it looked. */
     AdminClient connect(Map<String, String> environment, Path home) throws IOException {
-        return new AdminClient(address(), AdminToken.resolve(tokenFile, environment, home));
+        resolved = address(environment, home);
+        return new AdminClient(resolved, AdminToken.resolve(tokenFile, environment, home));
+    }
+
+    private URI resolved;
+
+    /** {@code --admin}, else the address the running Airlock published in its state dir, else the default. */
+    URI address(Map<String, String> environment, Path home) {
+        if (admin != null) {
+            return address();
+        }
+        String stateDir = environment.get(AdminToken.STATE_DIR_VARIABLE);
+        Path published = (stateDir != null && !stateDir.isBlank() ? Path.of(stateDir) : home.resolve(".airlock"))
+                .resolve("admin-address");
+        try {
+            if (java.nio.file.Files.isRegularFile(published)) {
+                String text = java.nio.file.Files.readString(published).strip();
+                if (!text.isEmpty()) {
+                    return URI.create(text);
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // Unreadable or malformed: fall back to the default address.
+        }
+        return AdminClient.DEFAULT_ADDRESS;
     }
 
     AdminClient connect() throws IOException {
@@ -31,6 +56,9 @@ public final class AdminOptions {
 
     /** {@code --admin}, accepting a bare host:port as the admin listen setting is written. */
     URI address() {
+        if (admin == null) {
+            return resolved != null ? resolved : AdminClient.DEFAULT_ADDRESS;
+        }
         String text = admin.strip();
         return URI.create(text.contains("://") ? text : "http://" + text);
     }

@@ -317,4 +317,34 @@ class AdminServerTest {
                     deny -> assertThat(deny.reason()).contains("no operator is connected"));
         }
     }
+
+    @Test
+    void whenTheDefaultAdminPortIsTakenTheApiListensOnAFreeOneAndPublishesIt() throws Exception {
+        Path fake = Path.of(AdminServerTest.class.getResource("/fake-mcp-server.sh").toURI());
+        java.net.ServerSocket next = null;
+        int agentPort = 0;
+        for (int attempt = 0; attempt < 50 && next == null; attempt++) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                agentPort = probe.getLocalPort();
+                try {
+                    next = new java.net.ServerSocket(agentPort + 1, 1, java.net.InetAddress.getLoopbackAddress());
+                } catch (java.io.IOException taken) {
+                    // agentPort + 1 is in use already: try another pair
+                }
+            }
+        }
+        assertThat(next).as("a free pair of adjacent ports").isNotNull();
+        try (java.net.ServerSocket occupied = next; Gateway third = new Gateway(ConfigLoader.parse("""
+                listen: 127.0.0.1:%d
+                servers:
+                  fake: {command: %s, tags: {"*": []}}
+                admin: {tokenFile: %s}
+                """.formatted(agentPort, fake, dir.resolve("third/token")), "third", dir))) {
+            int bound = third.startHttp().getPort();
+            java.net.InetSocketAddress admin = third.startAdmin(bound);
+            assertThat(admin.getPort()).isNotEqualTo(occupied.getLocalPort());
+            assertThat(dir.resolve("third/admin-address")).hasContent("http://127.0.0.1:" + admin.getPort());
+        }
+    }
 }
