@@ -214,6 +214,9 @@ public final class ChainVerifier {
                 case Traffic ignored -> {
                     // Counted as a line; traffic is chained and signed like receipts.
                 }
+                case CallResult ignored -> {
+                    // The ending of a forwarded call; chained and signed like its receipt.
+                }
             }
             lines++;
             previousSeq = seq;

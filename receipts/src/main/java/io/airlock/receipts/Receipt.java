@@ -297,7 +297,9 @@ public record Receipt(String decisionId, Instant time, String agent, String sess
 
     /** The closed set of upstream outcomes. */
     public enum UpstreamOutcome {
-        OK, ERROR, IS_ERROR, NOT_FORWARDED;
+        OK, ERROR, IS_ERROR, NOT_FORWARDED,
+        /** Forwarded when the receipt was written; a {@link CallResult} line with its decision id says how it ended. */
+        FORWARDED;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

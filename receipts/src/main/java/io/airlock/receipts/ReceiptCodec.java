@@ -73,6 +73,15 @@ public final class ReceiptCodec {
                     MAPPER.writeTree(g, traffic.message());
                 }
                 case Receipt receipt -> writeReceipt(g, receipt);
+                case CallResult result -> {
+                    time(g, result.time());
+                    g.writeStringField("id", result.decisionId());
+                    g.writeObjectFieldStart("upstream");
+                    g.writeStringField("outcome", result.upstream().outcome().id());
+                    g.writeNumberField("bytes", result.upstream().resultBytes());
+                    g.writeNumberField("micros", result.upstream().latencyMicros());
+                    g.writeEndObject();
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {
@@ -204,6 +213,12 @@ public final class ReceiptCodec {
             case Traffic.TYPE -> new Traffic(time(n), text(n, "session"), text(n, "server"),
                     Traffic.Direction.of(text(n, "direction")), required(n, "message"), text(n, "redaction"));
             case Receipt.TYPE -> receipt(n);
+            case CallResult.TYPE -> {
+                JsonNode upstream = required(n, "upstream");
+                yield new CallResult(time(n), text(n, "id"), new Receipt.Upstream(
+                        Receipt.UpstreamOutcome.of(text(upstream, "outcome")), longValue(upstream, "bytes"),
+                        longValue(upstream, "micros")));
+            }
             default -> throw new ReceiptFormatException("unknown line type '" + type + "'");
         };
     }

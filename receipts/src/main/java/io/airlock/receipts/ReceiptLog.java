@@ -216,7 +216,7 @@ public final class ReceiptLog implements AutoCloseable {
      * is closed, or its queue is full.
      */
     public Append append(Entry entry) {
-        if (!(entry instanceof Receipt) && !(entry instanceof Traffic)) {
+        if (!(entry instanceof Receipt) && !(entry instanceof CallResult) && !(entry instanceof Traffic)) {
             throw new IllegalArgumentException("only receipts and traffic can be appended (got a " + entry.type()
                     + " line; the log writes those itself)");
         }

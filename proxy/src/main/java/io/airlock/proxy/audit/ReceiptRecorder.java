@@ -8,6 +8,7 @@ import io.airlock.policy.tags.Scope;
 import io.airlock.policy.tags.Tag;
 import io.airlock.proxy.config.AirlockConfig;
 import io.airlock.proxy.relay.CallRecorder;
+import io.airlock.receipts.CallResult;
 import io.airlock.receipts.CanonicalJson;
 import io.airlock.receipts.Receipt;
 import io.airlock.receipts.ReceiptLog;
@@ -29,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * relay asks {@link #unavailable()} before every gated call: once the log cannot be written (disk full, permissions),
  * gated calls are refused, so nothing is forwarded unaudited.
  *
- * <p>A receipt is written when the call is finished (answered, denied, cancelled or cut off by the session's end), so
- * it can carry the upstream outcome. A crash of Airlock between forwarding a call and its answer therefore loses that
- * one receipt; the log's recovery marks the crash itself.
+ * <p>A receipt is written when the call is decided: for an allowed call, before it is forwarded (with upstream outcome
+ * {@code forwarded}); a {@link CallResult} line with the same decision id records how it ended. A receipt that cannot
+ * be queued means the call is not forwarded.
  */
 public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
 
@@ -113,17 +114,43 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
     }
 
     @Override
-    public void record(Call call) {
+    public String record(Call call) {
         Receipt receipt;
         try {
             receipt = toReceipt(call, kinds.apply(call.request().server())).redactedWith(redactor);
         } catch (RuntimeException e) {
             log.error("could not build the receipt of {} {}", call.request().method(), call.request().target(), e);
-            return;
+            return null;
         }
         if (receipts.append(receipt) instanceof ReceiptLog.Append.Refused no) {
             log.error("receipt NOT recorded ({} so far): {}", refused.incrementAndGet(), no.reason());
+            return null;
         }
+        return receipt.decisionId();
+    }
+
+    @Override
+    public void finished(String decisionId, Outcome outcome, long resultBytes, long upstreamMicros) {
+        try {
+            Receipt.Upstream upstream = new Receipt.Upstream(upstreamOutcome(outcome), resultBytes, upstreamMicros);
+            if (receipts.append(new CallResult(java.time.Instant.now(), decisionId, upstream))
+                    instanceof ReceiptLog.Append.Refused no) {
+                log.error("the result of {} NOT recorded ({} so far): {}", decisionId, refused.incrementAndGet(),
+                        no.reason());
+            }
+        } catch (RuntimeException e) {
+            log.error("could not record the result of {}", decisionId, e);
+        }
+    }
+
+    private static Receipt.UpstreamOutcome upstreamOutcome(Outcome outcome) {
+        return switch (outcome) {
+            case OK -> Receipt.UpstreamOutcome.OK;
+            case ERROR -> Receipt.UpstreamOutcome.ERROR;
+            case IS_ERROR -> Receipt.UpstreamOutcome.IS_ERROR;
+            case NOT_FORWARDED -> Receipt.UpstreamOutcome.NOT_FORWARDED;
+            case FORWARDED -> Receipt.UpstreamOutcome.FORWARDED;
+        };
     }
 
     @Override
@@ -174,12 +201,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
                 detail != null && detail.hard(), decision instanceof Decision.Deny deny ? deny.reason() : "",
                 steps(decision, detail, evaluation, call.decisionMicros()),
                 evaluation == null ? "" : evaluation.revision(),
-                new Receipt.Upstream(switch (call.outcome()) {
-                    case OK -> Receipt.UpstreamOutcome.OK;
-                    case ERROR -> Receipt.UpstreamOutcome.ERROR;
-                    case IS_ERROR -> Receipt.UpstreamOutcome.IS_ERROR;
-                    case NOT_FORWARDED -> Receipt.UpstreamOutcome.NOT_FORWARDED;
-                }, call.resultBytes(), call.upstreamMicros()));
+                new Receipt.Upstream(upstreamOutcome(call.outcome()), call.resultBytes(), call.upstreamMicros()));
     }
 
     /**

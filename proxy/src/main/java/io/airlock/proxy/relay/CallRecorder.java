@@ -13,8 +13,15 @@ public interface CallRecorder {
     /** Null while calls can be recorded; otherwise why not. The relay then refuses gated calls (fail closed). */
     String unavailable();
 
-    /** Never blocks; never throws. */
-    void record(Call call);
+    /**
+     * Records a decision: a denial (final), or an allowed call just before it is forwarded. Returns the decision's id,
+     * or null when it could not be recorded: then the relay must not forward the call. Never blocks; never throws.
+     */
+    String record(Call call);
+
+    /** How a forwarded call ended (answered, failed, cut off). Never blocks; never throws. */
+    default void finished(String decisionId, Outcome outcome, long resultBytes, long upstreamMicros) {
+    }
 
     /**
      * Every message of a session as it passed through (for deep review), when full-traffic capture is on; by default
@@ -26,8 +33,8 @@ public interface CallRecorder {
                          io.airlock.mcp.jsonrpc.JsonRpcMessage message) {
     }
 
-    /** How the upstream part went. */
-    enum Outcome { OK, ERROR, IS_ERROR, NOT_FORWARDED }
+    /** How the upstream part went; {@code FORWARDED} while it is still under way. */
+    enum Outcome { OK, ERROR, IS_ERROR, NOT_FORWARDED, FORWARDED }
 
     /**
      * One finished gated call.
@@ -46,7 +53,8 @@ public interface CallRecorder {
         }
 
         @Override
-        public void record(Call call) {
+        public String record(Call call) {
+            return "";
         }
     };
 }

@@ -68,7 +68,9 @@ public final class RelaySession implements UpstreamListener {
         volatile Gate.Decided decided;
         volatile long decisionMicros;
         volatile long forwardedNanos;
+        volatile String decisionId;
         final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
         Audit(GateRequest request) {
             this.request = request;
@@ -288,16 +290,31 @@ public final class RelaySession implements UpstreamListener {
         });
     }
 
-    private void record(Audit audit, CallRecorder.Outcome outcome, long resultBytes, String note) {
+    /** Records the decision once; returns its id, or null when it could not be recorded (or was already). */
+    private String record(Audit audit, CallRecorder.Outcome outcome, String note) {
         if (audit == null || audit.decided == null || !audit.recorded.compareAndSet(false, true)) {
+            return null;
+        }
+        try {
+            audit.decisionId = recorder.record(new CallRecorder.Call(audit.request, audit.decided, audit.at,
+                    audit.decisionMicros, outcome, 0, 0, note));
+            return audit.decisionId;
+        } catch (RuntimeException e) {
+            log.error("session {}: recording a call failed", id, e);
+            return null;
+        }
+    }
+
+    /** Records how a forwarded call ended, once. */
+    private void recordEnd(Audit audit, CallRecorder.Outcome outcome, long resultBytes) {
+        if (audit == null || audit.decisionId == null || !audit.ended.compareAndSet(false, true)) {
             return;
         }
         long upstreamMicros = audit.forwardedNanos == 0 ? 0 : (System.nanoTime() - audit.forwardedNanos) / 1000;
         try {
-            recorder.record(new CallRecorder.Call(audit.request, audit.decided, audit.at, audit.decisionMicros,
-                    outcome, resultBytes, upstreamMicros, note));
+            recorder.finished(audit.decisionId, outcome, resultBytes, upstreamMicros);
         } catch (RuntimeException e) {
-            log.error("session {}: recording a call failed", id, e);
+            log.error("session {}: recording a call's end failed", id, e);
         }
     }
 
@@ -351,12 +368,19 @@ public final class RelaySession implements UpstreamListener {
     private void applyDecision(Request request, Pending entry, Decision decision) {
         if (pending.get(request.id()) != entry) {
             // Cancelled, or the session closed, while the gate was deciding: nothing was forwarded.
-            record(entry.audit(), CallRecorder.Outcome.NOT_FORWARDED, 0, "the agent stopped waiting");
+            record(entry.audit(), CallRecorder.Outcome.NOT_FORWARDED, "the agent stopped waiting");
             return;
         }
         switch (decision) {
             case Decision.Allow allow -> {
                 if (entry.audit() != null) {
+                    // The receipt is written before the call leaves: a call Airlock cannot account for is not sent.
+                    if (record(entry.audit(), CallRecorder.Outcome.FORWARDED, "") == null) {
+                        answer(request.id(), denial(request, new Decision.Deny("Airlock could not record this "
+                                + "call's receipt, and refuses to act unaudited", "Ask the operator to check "
+                                + "Airlock's receipt storage.", "receipts-unavailable")));
+                        return;
+                    }
                     entry.audit().forwardedNanos = System.nanoTime();
                 }
                 pending.replace(request.id(), entry, new Pending(entry.method(), entry.stream(), entry.progressKey(),
@@ -413,9 +437,11 @@ public final class RelaySession implements UpstreamListener {
             dropProgress(entry);
             recorder.traffic(id, server, false, response);
             if (entry.audit() != null) {
-                record(entry.audit(), entry.forwarded() ? CallRecorder.Outcome.ERROR
-                        : CallRecorder.Outcome.NOT_FORWARDED, 0, entry.forwarded() ? "Airlock answered: the "
-                        + "upstream could not take the call" : "");
+                if (entry.forwarded()) {
+                    recordEnd(entry.audit(), CallRecorder.Outcome.ERROR, 0);
+                } else {
+                    record(entry.audit(), CallRecorder.Outcome.NOT_FORWARDED, "");
+                }
             }
             entry.stream().send(response);
         }
@@ -436,7 +462,7 @@ public final class RelaySession implements UpstreamListener {
             }
             dropProgress(entry);
             if (entry.audit() != null) {
-                record(entry.audit(), outcomeOf(response), response.raw().length, "");
+                recordEnd(entry.audit(), outcomeOf(response), response.raw().length);
             }
             if (!entry.stream().send(postProcess(entry.method(), response))) {
                 log.debug("session {}: the client went away before response {} arrived", id, response.id());
@@ -479,7 +505,7 @@ public final class RelaySession implements UpstreamListener {
                     entry.getValue().cancellation().cancel("the session closed: " + reason);
                 }
                 if (entry.getValue().forwarded()) {
-                    record(entry.getValue().audit(), CallRecorder.Outcome.ERROR, 0, "session closed: " + reason);
+                    recordEnd(entry.getValue().audit(), CallRecorder.Outcome.ERROR, 0);
                 }
                 entry.getValue().stream().send(JsonRpcMessages.error(entry.getKey(),
                         JsonRpcErrors.UPSTREAM_UNAVAILABLE, reason));

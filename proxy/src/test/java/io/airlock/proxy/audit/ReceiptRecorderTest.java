@@ -80,8 +80,11 @@ class ReceiptRecorderTest {
         assertThat(all.toString()).contains("\"type\":\"traffic\"", "\"direction\":\"to-server\"",
                 "\"direction\":\"to-agent\"", "notifications/initialized");
         JsonNode allowed = calls.getFirst();
-        assertThat(allowed.toString()).contains("allow-echo", "\"target\":\"echo\"", "[REDACTED:");
-        assertThat(allowed.toString()).contains("\"ok\"");
+        assertThat(allowed.toString()).contains("allow-echo", "\"target\":\"echo\"", "[REDACTED:",
+                "\"outcome\":\"forwarded\"");
+        // How the forwarded call ended is its own line, linked by the decision id.
+        assertThat(all.toString()).contains("\"type\":\"result\",\"time\"")
+                .contains("\"id\":\"" + allowed.path("id").asText() + "\",\"upstream\":{\"outcome\":\"ok\"");
         JsonNode denied = calls.get(1);
         assertThat(denied.toString()).contains("deny-forbidden", "never this", "not-forwarded");
 

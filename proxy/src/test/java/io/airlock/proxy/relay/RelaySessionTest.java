@@ -81,9 +81,11 @@ class RelaySessionTest {
     }
 
     @Test
-    void whenReceiptsCannotBeWrittenGatedCallsAreRefusedAndEveryFinishedCallIsRecorded() {
+    void everyDecisionIsRecordedBeforeTheCallLeavesAndWithoutReceiptsNothingIsForwarded() {
         java.util.List<CallRecorder.Call> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> ended = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicReference<String> broken = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean refuseNext = new java.util.concurrent.atomic.AtomicBoolean();
         CallRecorder recorder = new CallRecorder() {
             @Override
             public String unavailable() {
@@ -91,30 +93,54 @@ class RelaySessionTest {
             }
 
             @Override
-            public void record(Call call) {
+            public String record(Call call) {
+                if (refuseNext.getAndSet(false)) {
+                    return null;
+                }
                 recorded.add(call);
+                // Recorded while the upstream has not seen the call yet (an allowed one is sent only afterwards).
+                assertThat(upstream.sent).hasSize(sentBefore.get());
+                return "d-" + recorded.size();
+            }
+
+            @Override
+            public void finished(String decisionId, Outcome outcome, long resultBytes, long upstreamMicros) {
+                ended.add(decisionId + " " + outcome + " " + (resultBytes > 0));
             }
         };
         RelaySession session = session(request -> request.target().equals("echo") ? allow()
                 : CompletableFuture.completedFuture(new Decision.Deny("no", "", "deny-rule"))).recordingTo(recorder);
         Stream client = new Stream();
+        sentBefore.set(upstream.sent.size());
         session.fromClient(call(1, "echo"), client);
+        assertThat(recorded).extracting(CallRecorder.Call::outcome).containsExactly(CallRecorder.Outcome.FORWARDED);
         session.onMessage(parse("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[],\"isError\":true}}"),
                 null);
+        assertThat(ended).containsExactly("d-1 IS_ERROR true");
+        sentBefore.set(upstream.sent.size());
         session.fromClient(call(2, "forbidden"), client);
-        assertThat(recorded).extracting(CallRecorder.Call::outcome).containsExactly(CallRecorder.Outcome.IS_ERROR,
+        assertThat(recorded).extracting(CallRecorder.Call::outcome).containsExactly(CallRecorder.Outcome.FORWARDED,
                 CallRecorder.Outcome.NOT_FORWARDED);
-        assertThat(recorded.getFirst().resultBytes()).isPositive();
         assertThat(recorded.get(1).decided().decision().rule()).isEqualTo("deny-rule");
 
+        // A receipt that cannot be queued: the allowed call is refused, not forwarded.
+        refuseNext.set(true);
+        int sentBeforeRefusal = upstream.sent.size();
+        Stream unrecorded = new Stream();
+        session.fromClient(call(3, "echo"), unrecorded);
+        assertThat(upstream.sent).hasSize(sentBeforeRefusal);
+        assertThat(unrecorded.onlyResponse().result().toString()).contains("could not record this call's receipt");
+
+        // The log has failed: gated calls are refused before the gate.
         broken.set("No space left on device");
-        int sentBefore = upstream.sent.size();
         Stream refused = new Stream();
-        session.fromClient(call(3, "echo"), refused);
-        assertThat(upstream.sent).hasSize(sentBefore);
+        session.fromClient(call(4, "echo"), refused);
+        assertThat(upstream.sent).hasSize(sentBeforeRefusal);
         assertThat(refused.onlyResponse().result().toString()).contains("cannot write its audit receipts",
                 "No space left on device");
     }
+
+    private final java.util.concurrent.atomic.AtomicInteger sentBefore = new java.util.concurrent.atomic.AtomicInteger();
 
     @Test
     void deniedResourceReadsAndPromptsGetJsonRpcErrors() {
