@@ -137,10 +137,13 @@ public final class ReceiptLog implements AutoCloseable {
                            long checkpoints, long syncs, long durableTicket) {
     }
 
-    private static final Pending CLOSE = new Pending(-1, new byte[0]);
+    private static final Pending CLOSE = new Pending(-1, new byte[0], null);
 
-    private record Pending(long ticket, byte[] body) {
+    /** A queued line: its encoded body, or the entry to build and encode on the writer thread. */
+    private record Pending(long ticket, byte[] body, java.util.function.Supplier<? extends Entry> later) {
     }
+
+    private static final System.Logger LOG = System.getLogger(ReceiptLog.class.getName());
 
     private final Options options;
     /** One slot more than the capacity: reserved for {@link #CLOSE}, so closing never blocks. */
@@ -216,16 +219,37 @@ public final class ReceiptLog implements AutoCloseable {
      * is closed, or its queue is full.
      */
     public Append append(Entry entry) {
-        if (!(entry instanceof Receipt) && !(entry instanceof CallResult) && !(entry instanceof Traffic)) {
-            throw new IllegalArgumentException("only receipts and traffic can be appended (got a " + entry.type()
-                    + " line; the log writes those itself)");
-        }
+        checkAppendable(entry);
         String failed = failure;
         if (failed != null) {
             refusedFailed.increment();
             return new Append.Refused(failed);
         }
-        byte[] body = ReceiptCodec.encodeBody(entry);
+        return enqueue(ReceiptCodec.encodeBody(entry), null);
+    }
+
+    /**
+     * Like {@link #append}, but the entry is built and encoded on the writer thread: admission (and so the refusal a
+     * caller must act on) is decided now, the work later, off a latency-critical caller such as an event loop. An
+     * entry that fails to build is logged and skipped.
+     */
+    public Append appendLater(java.util.function.Supplier<? extends Entry> entry) {
+        String failed = failure;
+        if (failed != null) {
+            refusedFailed.increment();
+            return new Append.Refused(failed);
+        }
+        return enqueue(null, entry);
+    }
+
+    private static void checkAppendable(Entry entry) {
+        if (!(entry instanceof Receipt) && !(entry instanceof CallResult) && !(entry instanceof Traffic)) {
+            throw new IllegalArgumentException("only receipts and traffic can be appended (got a " + entry.type()
+                    + " line; the log writes those itself)");
+        }
+    }
+
+    private Append enqueue(byte[] body, java.util.function.Supplier<? extends Entry> later) {
         synchronized (appendLock) {
             if (closing) {
                 refusedFailed.increment();
@@ -237,7 +261,7 @@ public final class ReceiptLog implements AutoCloseable {
                         + " entries behind (disk too slow?); the call was not recorded");
             }
             long ticket = nextTicket++;
-            queue.add(new Pending(ticket, body));
+            queue.add(new Pending(ticket, body, later));
             accepted.increment();
             return new Append.Accepted(ticket);
         }
@@ -481,6 +505,14 @@ public final class ReceiptLog implements AutoCloseable {
                 }
                 Pending first = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
                 boolean close = false;
+                if (first != null && first != CLOSE) {
+                    // Group commit: let the lines of this fsync interval gather and write them at once. Waking and
+                    // writing for every line cost a wake-up and a write(2) per call, most of the log's CPU.
+                    long gather = lastForceNanos + fsyncNanos - System.nanoTime();
+                    if (gather > 0 && queue.size() < options.maxBatch() - 1) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(gather);
+                    }
+                }
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, options.maxBatch() - 1);
@@ -489,7 +521,19 @@ public final class ReceiptLog implements AutoCloseable {
                             close = true;
                             break;
                         }
-                        writeLine(pending.body());
+                        byte[] body;
+                        try {
+                            Entry built = pending.later() == null ? null : pending.later().get();
+                            if (built != null) {
+                                checkAppendable(built);
+                            }
+                            body = built == null ? pending.body() : ReceiptCodec.encodeBody(built);
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.ERROR, "a receipt could not be built and was skipped", e);
+                            writtenTicket = pending.ticket();
+                            continue;
+                        }
+                        writeLine(body);
                         writtenTicket = pending.ticket();
                         if (linesSinceCheckpoint >= options.checkpointEvery()) {
                             writeCheckpoint();

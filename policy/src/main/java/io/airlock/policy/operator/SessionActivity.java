@@ -19,8 +19,15 @@ import java.util.Map;
 public final class SessionActivity {
 
     /** One decided call. */
-    public record Entry(Instant at, String agent, String session, String server, String tool, String summary,
-                        String decision, int tier, String rule, List<String> tags) {}
+    public record Entry(Instant at, String agent, String session, String server, String tool,
+                        com.fasterxml.jackson.databind.JsonNode arguments, String decision, int tier, String rule,
+                        List<String> tags) {
+
+        /** The one-line summary of the arguments; computed when shown (most entries never are). */
+        public String summary() {
+            return CallSummary.of(arguments);
+        }
+    }
 
     private final int perSession;
     private final int overall;
@@ -39,8 +46,8 @@ public final class SessionActivity {
     }
 
     public Entry record(Instant at, ToolCall call, CascadeResult result) {
-        Entry entry = new Entry(at, call.agent(), call.sessionId(), call.server(), call.tool(),
-                CallSummary.of(call.arguments()), result.decision() instanceof Decision.Allow ? "allow" : "deny",
+        Entry entry = new Entry(at, call.agent(), call.sessionId(), call.server(), call.tool(), call.arguments(),
+                result.decision() instanceof Decision.Allow ? "allow" : "deny",
                 result.tier(), result.decision().rule(), result.tags().stream().map(t -> t.label()).distinct()
                 .toList());
         synchronized (this) {

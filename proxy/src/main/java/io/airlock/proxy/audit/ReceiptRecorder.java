@@ -115,25 +115,24 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
 
     @Override
     public String record(Call call) {
-        Receipt receipt;
-        try {
-            receipt = toReceipt(call, kinds.apply(call.request().server())).redactedWith(redactor);
-        } catch (RuntimeException e) {
-            log.error("could not build the receipt of {} {}", call.request().method(), call.request().target(), e);
-            return null;
-        }
-        if (receipts.append(receipt) instanceof ReceiptLog.Append.Refused no) {
+        // Admission now (a refusal keeps the call from being forwarded); building, redacting and encoding the
+        // receipt happen on the log's writer thread, not on the event loop that decided the call.
+        String decisionId = decisionId();
+        String kind = kinds.apply(call.request().server());
+        if (receipts.appendLater(() -> toReceipt(call, kind, decisionId).redactedWith(redactor))
+                instanceof ReceiptLog.Append.Refused no) {
             log.error("receipt NOT recorded ({} so far): {}", refused.incrementAndGet(), no.reason());
             return null;
         }
-        return receipt.decisionId();
+        return decisionId;
     }
 
     @Override
     public void finished(String decisionId, Outcome outcome, long resultBytes, long upstreamMicros) {
         try {
             Receipt.Upstream upstream = new Receipt.Upstream(upstreamOutcome(outcome), resultBytes, upstreamMicros);
-            if (receipts.append(new CallResult(java.time.Instant.now(), decisionId, upstream))
+            java.time.Instant at = java.time.Instant.now();
+            if (receipts.appendLater(() -> new CallResult(at, decisionId, upstream))
                     instanceof ReceiptLog.Append.Refused no) {
                 log.error("the result of {} NOT recorded ({} so far): {}", decisionId, refused.incrementAndGet(),
                         no.reason());
@@ -181,7 +180,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
         return receipts;
     }
 
-    static Receipt toReceipt(Call call, String kind) {
+    static Receipt toReceipt(Call call, String kind, String decisionId) {
         Decision decision = call.decided().decision();
         CascadeResult detail = call.decided().detail();
         Evaluation evaluation = detail == null ? null : detail.evaluation();
@@ -193,7 +192,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
             }
         }
         int tier = detail == null ? 0 : detail.tier();
-        return new Receipt(decisionId(), call.at(), call.request().agent(), call.request().sessionId(),
+        return new Receipt(decisionId, call.at(), call.request().agent(), call.request().sessionId(),
                 call.request().server(), kind == null ? "" : kind, call.request().method(),
                 call.request().target(), CanonicalJson.digest(call.request().arguments()),
                 call.request().arguments(), "raw", tags,
