@@ -1,0 +1,37 @@
+package io.airlock.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The outcome of one sandboxed run: how the process ended, what it printed, and what it changed in the workspace
+ * (held in the overlay until {@link #discard()}; committing is the caller's decision).
+ *
+ * @param exitCode  the process's exit status (128 + signal when killed)
+ * @param timedOut  killed for exceeding the wall-clock limit
+ * @param truncated output beyond the limit was dropped
+ * @param overlay   the run's overlay directory; {@code upper} holds the changes
+ */
+public record SandboxRun(int exitCode, boolean timedOut, String stdout, String stderr, boolean truncated,
+                         EffectSet effects, Path overlay) {
+
+    /** Where the changed files are (mirrors the workspace layout). */
+    public Path upper() {
+        return overlay.resolve("upper");
+    }
+
+    /** Throws the changes away: deletes the overlay directory. */
+    public void discard() throws IOException {
+        if (!Files.exists(overlay)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(overlay)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
