@@ -51,6 +51,12 @@ class OperatorTuiIT {
 
     private static final String TMUX = "/usr/bin/tmux";
     private static final int HOLD_TIMEOUT_SECONDS = 10;
+    private static final java.util.regex.Pattern APPROVED = java.util.regex.Pattern.compile(
+            "approve +it-operator +workbench/write_file");
+    private static final java.util.regex.Pattern DENIED = java.util.regex.Pattern.compile(
+            "deny +it-operator +workbench/write_file .*not outside the workspace");
+    private static final java.util.regex.Pattern EXPIRED = java.util.regex.Pattern.compile(
+            "expired +timeout +workbench/write_file");
     /** Decision keys are ignored this long after a call becomes selected by itself; a person takes longer. */
     private static final Duration LOOK = Duration.ofMillis(900);
 
@@ -152,9 +158,10 @@ class OperatorTuiIT {
         CallToolResult result = answer.get(30, TimeUnit.SECONDS);
         assertThat(result.isError()).isNotEqualTo(Boolean.TRUE);
         assertThat(Files.readString(target)).isEqualTo("approved by a person");
-        String after = awaitScreen(screen -> screen.contains("0 held calls") && screen.contains("approved write_file"),
-                Duration.ofSeconds(10));
-        assertThat(after).containsPattern("approve +it-operator +workbench/write_file");
+        // capture-pane can catch a row half redrawn: wait for a whole frame that shows it, not for a fragment.
+        String after = awaitScreen(screen -> screen.contains("0 held calls") && screen.contains("approved write_file")
+                && APPROVED.matcher(screen).find(), Duration.ofSeconds(10));
+        assertThat(after).containsPattern(APPROVED.pattern());
     }
 
     @Test
@@ -173,9 +180,9 @@ class OperatorTuiIT {
         assertThat(result.isError()).isTrue();
         assertThat(text(result)).contains("not outside the workspace");
         assertThat(target).doesNotExist();
-        String after = awaitScreen(screen -> screen.contains("0 held calls") && screen.contains("denied write_file"),
-                Duration.ofSeconds(10));
-        assertThat(after).containsPattern("deny +it-operator +workbench/write_file .*not outside the workspace");
+        String after = awaitScreen(screen -> screen.contains("0 held calls") && screen.contains("denied write_file")
+                && DENIED.matcher(screen).find(), Duration.ofSeconds(10));
+        assertThat(after).containsPattern(DENIED.pattern());
     }
 
     @Test
@@ -193,9 +200,9 @@ class OperatorTuiIT {
         assertThat(text(result)).containsIgnoringCase("timed out");
         assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(HOLD_TIMEOUT_SECONDS - 1));
         assertThat(target).doesNotExist();
-        String after = awaitScreen(screen -> screen.contains("0 held calls") && screen.contains("expired"),
+        String after = awaitScreen(screen -> screen.contains("0 held calls") && EXPIRED.matcher(screen).find(),
                 Duration.ofSeconds(10));
-        assertThat(after).containsPattern("expired +timeout +workbench/write_file");
+        assertThat(after).containsPattern(EXPIRED.pattern());
         System.out.println("[OperatorTuiIT] screen after the timeout:\n" + after);
     }
 
