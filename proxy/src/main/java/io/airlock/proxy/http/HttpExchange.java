@@ -89,17 +89,13 @@ final class HttpExchange implements ClientStream {
         }
         finished = true;
         switch (mode) {
-            case SSE -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                    .addListener(f -> owner.exchangeDone(ctx, true));
+            case SSE -> endSse();
             case UNDECIDED -> owner.writeEmpty(ctx, HttpResponseStatus.ACCEPTED, sessionId);
             case JSON_BATCH -> {
                 if (batchBody.size() == 0) {
                     owner.writeEmpty(ctx, HttpResponseStatus.ACCEPTED, sessionId);
                 } else {
-                    batchBody.write(']');
-                    byte[] body = batch ? batchBody.toByteArray() : java.util.Arrays.copyOfRange(
-                            batchBody.toByteArray(), 1, batchBody.size() - 1);
-                    owner.writeJson(ctx, HttpResponseStatus.OK, body, sessionId);
+                    writeBatch();
                 }
             }
         }
@@ -136,8 +132,7 @@ final class HttpExchange implements ClientStream {
                     message.raw()))));
             if (awaited.isEmpty()) {
                 finished = true;
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                        .addListener(f -> owner.exchangeDone(ctx, true));
+                endSse();
             }
             return;
         }
@@ -150,10 +145,19 @@ final class HttpExchange implements ClientStream {
         batchBody.writeBytes(message.raw());
         if (awaited.isEmpty()) {
             finished = true;
-            batchBody.write(']');
-            byte[] body = batch ? batchBody.toByteArray() : java.util.Arrays.copyOfRange(batchBody.toByteArray(), 1,
-                    batchBody.size() - 1);
-            owner.writeJson(ctx, HttpResponseStatus.OK, body, sessionId);
+            writeBatch();
         }
+    }
+
+    private void endSse() {
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> owner.exchangeDone(ctx, true));
+    }
+
+    /** The collected answers: a JSON array for a batch request, the one object otherwise. */
+    private void writeBatch() {
+        batchBody.write(']');
+        byte[] body = batch ? batchBody.toByteArray() : java.util.Arrays.copyOfRange(batchBody.toByteArray(), 1,
+                batchBody.size() - 1);
+        owner.writeJson(ctx, HttpResponseStatus.OK, body, sessionId);
     }
 }
