@@ -83,23 +83,9 @@ public final class ConfigLoader {
         int port = 8787;
         JsonNode listen = root.get("listen");
         if (listen != null) {
-            String text = r.text(listen, "listen");
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0) {
-                throw r.error("listen", "'" + text + "' has no port (expected: host:port, e.g. 127.0.0.1:8787)");
-            }
-            host = text.substring(0, colon);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            try {
-                port = Integer.parseInt(text.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw r.error("listen", "port '" + text.substring(colon + 1) + "' is not a number");
-            }
-            if (port < 0 || port > 65535) {
-                throw r.error("listen", "port " + port + " (expected: 0-65535)");
-            }
+            HostPort bind = hostPort(r, r.text(listen, "listen"), "listen", "127.0.0.1:8787");
+            host = bind.host();
+            port = bind.port();
         }
         List<String> origins = root.has("allowedOrigins") ? r.strings(root.get("allowedOrigins"), "allowedOrigins")
                 : List.of();
@@ -123,6 +109,30 @@ public final class ConfigLoader {
                 receipts(r, root.get("receipts"), baseDir));
     }
 
+    private record HostPort(String host, int port) {}
+
+    /** {@code host:port} or {@code [v6]:port}, port 0-65535 (0: any free port). */
+    private static HostPort hostPort(Reader r, String text, String field, String example) throws ConfigException {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw r.error(field, "'" + text + "' has no port (expected: host:port, e.g. " + example + ")");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw r.error(field, "port '" + text.substring(colon + 1) + "' is not a number");
+        }
+        if (port < 0 || port > 65535) {
+            throw r.error(field, "port " + port + " (expected: 0-65535)");
+        }
+        return new HostPort(host, port);
+    }
+
     private static AirlockConfig.ReceiptSettings receipts(Reader r, JsonNode node, Path baseDir)
             throws ConfigException {
         AirlockConfig.ReceiptSettings d = AirlockConfig.ReceiptSettings.defaults();
@@ -132,27 +142,9 @@ public final class ConfigLoader {
         r.object(node, "receipts");
         r.onlyKnown(node, "receipts", Set.of("enabled", "dir", "keyDir", "fsyncMillis", "rotateMegabytes",
                 "rotateHours", "rawArguments", "masks", "traffic"));
-        boolean enabled = d.enabled();
-        if (node.has("enabled")) {
-            if (!node.get("enabled").isBoolean()) {
-                throw r.error("receipts.enabled", "must be true or false");
-            }
-            enabled = node.get("enabled").booleanValue();
-        }
-        boolean raw = d.rawArguments();
-        if (node.has("rawArguments")) {
-            if (!node.get("rawArguments").isBoolean()) {
-                throw r.error("receipts.rawArguments", "must be true or false");
-            }
-            raw = node.get("rawArguments").booleanValue();
-        }
-        boolean traffic = d.traffic();
-        if (node.has("traffic")) {
-            if (!node.get("traffic").isBoolean()) {
-                throw r.error("receipts.traffic", "must be true or false");
-            }
-            traffic = node.get("traffic").booleanValue();
-        }
+        boolean enabled = r.bool(node, "receipts.enabled", "enabled", d.enabled());
+        boolean raw = r.bool(node, "receipts.rawArguments", "rawArguments", d.rawArguments());
+        boolean traffic = r.bool(node, "receipts.traffic", "traffic", d.traffic());
         Path dir = node.has("dir") ? baseDir.resolve(home(r.text(node.get("dir"), "receipts.dir"))) : d.dir();
         Path keyDir = node.has("keyDir") ? baseDir.resolve(home(r.text(node.get("keyDir"), "receipts.keyDir")))
                 : d.keyDir();
@@ -187,20 +179,9 @@ public final class ConfigLoader {
                 if (text.equals("off")) {
                     adminHost = null;
                 } else {
-                    int colon = text.lastIndexOf(':');
-                    if (colon <= 0) {
-                        throw r.error("admin.listen", "'" + text + "' (expected: host:port, e.g. 127.0.0.1:8788, "
-                                + "or off)");
-                    }
-                    adminHost = text.substring(0, colon);
-                    try {
-                        adminPort = Integer.parseInt(text.substring(colon + 1));
-                    } catch (NumberFormatException e) {
-                        throw r.error("admin.listen", "port '" + text.substring(colon + 1) + "' is not a number");
-                    }
-                    if (adminPort < 0 || adminPort > 65535) {
-                        throw r.error("admin.listen", "port " + adminPort + " (expected: 0-65535)");
-                    }
+                    HostPort bind = hostPort(r, text, "admin.listen", "127.0.0.1:8788, or off");
+                    adminHost = bind.host();
+                    adminPort = bind.port();
                 }
             }
             if (admin.has("tokenFile")) {
@@ -323,13 +304,7 @@ public final class ConfigLoader {
         ListGate.ServerLists lists = new ListGate.ServerLists(lists(r, node.get("tools"), at + ".tools"),
                 lists(r, node.get("resources"), at + ".resources"), lists(r, node.get("prompts"), at + ".prompts"));
         String kind = node.has("kind") ? r.text(node.get("kind"), at + ".kind") : null;
-        boolean trusted = false;
-        if (node.has("trusted")) {
-            if (!node.get("trusted").isBoolean()) {
-                throw r.error(at + ".trusted", "must be true or false");
-            }
-            trusted = node.get("trusted").booleanValue();
-        }
+        boolean trusted = r.bool(node, at + ".trusted", "trusted", false);
         Map<String, List<String>> tags = new LinkedHashMap<>();
         if (node.has("tags")) {
             r.object(node.get("tags"), at + ".tags");
@@ -440,6 +415,17 @@ public final class ConfigLoader {
                 out.put(e.getKey(), v.asText());
             }
             return out;
+        }
+
+        boolean bool(JsonNode parent, String field, String key, boolean dflt) throws ConfigException {
+            JsonNode node = parent.get(key);
+            if (node == null) {
+                return dflt;
+            }
+            if (!node.isBoolean()) {
+                throw error(field, "must be true or false");
+            }
+            return node.booleanValue();
         }
 
         int intIn(JsonNode parent, String field, String key, int dflt, int min, int max) throws ConfigException {
