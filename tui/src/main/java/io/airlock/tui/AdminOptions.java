@@ -34,9 +34,7 @@ public final class AdminOptions {
         if (admin != null) {
             return address();
         }
-        String stateDir = environment.get(AdminToken.STATE_DIR_VARIABLE);
-        Path published = (stateDir != null && !stateDir.isBlank() ? Path.of(stateDir) : home.resolve(".airlock"))
-                .resolve("admin-address");
+        Path published = AdminToken.stateDir(environment, home).resolve("admin-address");
         try {
             if (java.nio.file.Files.isRegularFile(published)) {
                 String text = java.nio.file.Files.readString(published).strip();

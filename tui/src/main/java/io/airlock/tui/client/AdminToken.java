@@ -32,14 +32,18 @@ public final class AdminToken {
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
             return fromEnvironment.strip();
         }
-        String stateDir = environment.get(STATE_DIR_VARIABLE);
-        Path standard = (stateDir != null && !stateDir.isBlank() ? Path.of(stateDir) : home.resolve(".airlock"))
-                .resolve("admin-token");
+        Path standard = stateDir(environment, home).resolve("admin-token");
         if (!Files.exists(standard)) {
             throw new IOException("no admin token: pass --token-file, set $" + ENVIRONMENT_VARIABLE + ", or start "
                     + "Airlock once so that it writes " + standard);
         }
         return read(standard, "the default token file");
+    }
+
+    /** Where Airlock keeps its token and admin address: {@code $AIRLOCK_STATE_DIR}, else {@code ~/.airlock}. */
+    public static Path stateDir(Map<String, String> environment, Path home) {
+        String stateDir = environment.get(STATE_DIR_VARIABLE);
+        return stateDir != null && !stateDir.isBlank() ? Path.of(stateDir) : home.resolve(".airlock");
     }
 
     private static String read(Path file, String what) throws IOException {
