@@ -53,6 +53,9 @@ final class AdminEvents implements AutoCloseable {
     }
 
     private synchronized void publish(OperatorEvent event) {
+        if (streams.isEmpty()) {
+            return; // every gate decision comes through here: encode only when someone listens
+        }
         String[] encoded = AdminJson.event(event);
         if (encoded != null) {
             broadcast(SseEvent.encode(encoded[0], encoded[1]));

@@ -265,11 +265,9 @@ public final class RelaySession implements UpstreamListener {
             return;
         }
         Audit audit = new Audit(gateRequest);
-        Pending audited = new Pending(entry.method(), entry.stream(), entry.progressKey(), entry.sequence(), false,
+        Pending gatedEntry = new Pending(entry.method(), entry.stream(), entry.progressKey(), entry.sequence(), false,
                 entry.cancellation(), audit);
-        pending.replace(request.id(), entry, audited);
-        entry = audited;
-        Pending gatedEntry = entry;
+        pending.replace(request.id(), entry, gatedEntry);
         CompletionStage<Gate.Decided> decision;
         try {
             decision = gate.decideInDetail(gateRequest);
