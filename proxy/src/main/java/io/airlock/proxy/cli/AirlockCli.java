@@ -231,9 +231,9 @@ public final class AirlockCli implements Runnable {
                   stdio agents:   ./airlock stdio --server workbench
 
                 Every tools/call passes Airlock's gate (the built-in default policy; see the log on stderr):
-                reads inside the workspace are allowed; calls that need the sandbox or a person's approval are
-                refused until those tiers are running (fail closed). Try: ./airlock explain '{"name":"run_command",
-                "arguments":{"command":"rm -rf ~"}}'. Ctrl-C stops.
+                reads inside the workspace are allowed; calls that need a person's approval (or the sandbox, not
+                running yet) wait until you decide them in `./airlock tui`, run in another terminal. Try:
+                ./airlock explain '{"name":"run_command","arguments":{"command":"rm -rf ~"}}'. Ctrl-C stops.
                 """.formatted(url, workspace));
         out.flush();
     }
