@@ -143,7 +143,6 @@ public final class ReceiptLog implements AutoCloseable {
     private record Pending(long ticket, byte[] body, java.util.function.Supplier<? extends Entry> later) {
     }
 
-    private static final System.Logger LOG = System.getLogger(ReceiptLog.class.getName());
 
     private final Options options;
     /** One slot more than the capacity: reserved for {@link #CLOSE}, so closing never blocks. */
@@ -231,7 +230,7 @@ public final class ReceiptLog implements AutoCloseable {
     /**
      * Like {@link #append}, but the entry is built and encoded on the writer thread: admission (and so the refusal a
      * caller must act on) is decided now, the work later, off a latency-critical caller such as an event loop. An
-     * entry that fails to build is logged and skipped.
+     * entry that fails to build fails the log (fail closed), like a failed write.
      */
     public Append appendLater(java.util.function.Supplier<? extends Entry> entry) {
         String failed = failure;
@@ -521,19 +520,7 @@ public final class ReceiptLog implements AutoCloseable {
                             close = true;
                             break;
                         }
-                        byte[] body;
-                        try {
-                            Entry built = pending.later() == null ? null : pending.later().get();
-                            if (built != null) {
-                                checkAppendable(built);
-                            }
-                            body = built == null ? pending.body() : ReceiptCodec.encodeBody(built);
-                        } catch (RuntimeException e) {
-                            LOG.log(System.Logger.Level.ERROR, "a receipt could not be built and was skipped", e);
-                            writtenTicket = pending.ticket();
-                            continue;
-                        }
-                        writeLine(body);
+                        writeLine(encode(pending));
                         writtenTicket = pending.ticket();
                         if (linesSinceCheckpoint >= options.checkpointEvery()) {
                             writeCheckpoint();
@@ -566,6 +553,23 @@ public final class ReceiptLog implements AutoCloseable {
             }
         } catch (Throwable e) {
             fail(e);
+        }
+    }
+
+    /**
+     * The body of a queued line. An entry accepted for later that cannot be built or encoded fails the log: its
+     * call may already be forwarded, so Airlock must stop acting rather than go on with a gap in the record.
+     */
+    private static byte[] encode(Pending pending) {
+        if (pending.later() == null) {
+            return pending.body();
+        }
+        try {
+            Entry built = pending.later().get();
+            checkAppendable(built);
+            return ReceiptCodec.encodeBody(built);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("a receipt could not be built (" + e + ")", e);
         }
     }
 

@@ -79,6 +79,23 @@ class ReceiptLogTest {
     }
 
     @Test
+    void anEntryThatCannotBeBuiltOnTheWriterFailsTheLogClosed() throws Exception {
+        ReceiptLog log = ReceiptLog.open(options(dir).withFsyncInterval(Duration.ofMillis(2)));
+        assertThat(log.appendLater(() -> {
+            throw new IllegalStateException("redaction bug");
+        })).isInstanceOf(ReceiptLog.Append.Accepted.class);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (log.healthy() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(log.healthy()).isFalse();
+        assertThat(log.failure()).get().asString().contains("could not be built", "redaction bug");
+        assertThat(log.append(receipt(1))).isInstanceOf(ReceiptLog.Append.Refused.class);
+        // Closing a failed log reports the failure too.
+        assertThatThrownBy(log::close).hasMessageContaining("redaction bug");
+    }
+
+    @Test
     void awaitDurableReturnsOnceTheEntryIsForcedToDisk() throws Exception {
         try (ReceiptLog log = ReceiptLog.open(options(dir).withFsyncInterval(Duration.ofMillis(5)))) {
             long ticket = accepted(log.append(receipt(1)));

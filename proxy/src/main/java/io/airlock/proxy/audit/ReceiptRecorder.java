@@ -115,12 +115,17 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
 
     @Override
     public String record(Call call) {
-        // Admission now (a refusal keeps the call from being forwarded); building, redacting and encoding the
-        // receipt happen on the log's writer thread, not on the event loop that decided the call.
+        // Built now (a receipt that cannot be made keeps the call from being forwarded) and admitted now; the
+        // costly part, redacting and encoding, happens on the log's writer thread, not on the event loop.
         String decisionId = decisionId();
-        String kind = kinds.apply(call.request().server());
-        if (receipts.appendLater(() -> toReceipt(call, kind, decisionId).redactedWith(redactor))
-                instanceof ReceiptLog.Append.Refused no) {
+        Receipt receipt;
+        try {
+            receipt = toReceipt(call, kinds.apply(call.request().server()), decisionId);
+        } catch (RuntimeException e) {
+            log.error("could not build the receipt of {} {}", call.request().method(), call.request().target(), e);
+            return null;
+        }
+        if (receipts.appendLater(() -> receipt.redactedWith(redactor)) instanceof ReceiptLog.Append.Refused no) {
             log.error("receipt NOT recorded ({} so far): {}", refused.incrementAndGet(), no.reason());
             return null;
         }
