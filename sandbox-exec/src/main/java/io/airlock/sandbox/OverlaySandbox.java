@@ -7,10 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -31,10 +31,12 @@ public final class OverlaySandbox {
     private static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
 
     /**
-     * Mounts the overlay ($1 lower, $2 overlay dir), then execs bubblewrap with the remaining arguments. Paths come
-     * in as positional parameters, never spliced into the script.
+     * Joins the given cgroups ($3, ':'-separated, may be empty), mounts the overlay ($1 lower, $2 overlay dir), then
+     * execs bubblewrap with the remaining arguments. Paths come in as positional parameters, never spliced into the
+     * script. Joining first means nothing the sandbox starts is ever outside its limits.
      */
-    private static final String MOUNT_THEN_BWRAP = "L=\"$1\"; O=\"$2\"; shift 2; "
+    private static final String JOIN_MOUNT_THEN_BWRAP = "L=\"$1\"; O=\"$2\"; C=\"$3\"; shift 3; "
+            + "IFS=:; for f in $C; do echo $$ > \"$f\" || exit 97; done; unset IFS; "
             + "mount -t overlay overlay -o \"userxattr,lowerdir=$L,upperdir=$O/upper,workdir=$O/work\" \"$O/merged\""
             + " && exec \"$@\"";
 
@@ -51,11 +53,39 @@ public final class OverlaySandbox {
     }
 
     /**
-     * Runs {@code command} in a sandboxed view of {@code workspace}. The changes stay in the returned run's overlay
-     * (under {@code scratch}) until the caller commits or discards them.
+     * Runs {@code command} in a sandboxed view of {@code workspace} to its end (its stdin is closed). The changes stay
+     * in the returned run's overlay (under {@code scratch}) until the caller commits or discards them.
      */
     public static SandboxRun run(Path workspace, List<String> command, SandboxSpec spec, Path scratch)
             throws IOException, InterruptedException {
+        SandboxProcess sandboxed = start(workspace, command, spec, scratch, null);
+        try {
+            sandboxed.stdin().close();
+            AtomicBoolean truncated = new AtomicBoolean();
+            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(
+                    () -> readBounded(sandboxed.stdout(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(
+                    () -> readBounded(sandboxed.stderr(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
+            boolean timedOut = !sandboxed.waitFor(spec.wallClock().toMillis());
+            sandboxed.stop();
+            String out = stdout.join();
+            String err = stderr.join();
+            return new SandboxRun(sandboxed.exitValue(), timedOut, out, err, truncated.get(), sandboxed.effects(),
+                    sandboxed.overlay(), sandboxed.baseline());
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            sandboxed.discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code command} in a sandboxed view of {@code workspace} with its pipes open and returns at once. The
+     * caller owns the process: it must {@link SandboxProcess#stop() stop} it and commit or discard its overlay.
+     *
+     * @param cwd the working directory inside the sandbox (null: the workspace)
+     */
+    public static SandboxProcess start(Path workspace, List<String> command, SandboxSpec spec, Path scratch,
+                                       Path cwd) throws IOException {
         String missing = unavailable();
         if (missing != null) {
             throw new IOException("sandbox unavailable: " + missing);
@@ -63,52 +93,56 @@ public final class OverlaySandbox {
         Path lower = workspace.toAbsolutePath().normalize().toRealPath();
         Files.createDirectories(scratch);
         Path overlay = Files.createTempDirectory(scratch, "run-");
-        for (String dir : List.of("upper", "work", "merged")) {
-            Files.createDirectory(overlay.resolve(dir));
-        }
-        List<String> argv = new ArrayList<>();
-        argv.add(UNSHARE.toString());
-        if (!isRoot()) {
-            argv.addAll(List.of("--user", "--map-root-user"));
-        }
-        argv.addAll(List.of("--mount", "--propagation", "private", "/bin/sh", "-c", MOUNT_THEN_BWRAP,
-                "airlock-sandbox", lower.toString(), overlay.toString()));
-        argv.addAll(List.of(BWRAP.toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                "--tmpfs", "/tmp", "--bind", overlay.resolve("merged").toString(), lower.toString(),
-                "--chdir", lower.toString(), "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--clearenv"));
-        spec.environment().forEach((name, value) -> argv.addAll(List.of("--setenv", name, value)));
-        for (Path hidden : spec.hidden()) {
-            if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
-                argv.addAll(List.of("--tmpfs", hidden.toString()));
-            } else if (Files.exists(hidden, LinkOption.NOFOLLOW_LINKS)) {
-                argv.addAll(List.of("--ro-bind", "/dev/null", hidden.toString()));
+        CgroupLimits limits = null;
+        try {
+            for (String dir : List.of("upper", "work", "merged")) {
+                Files.createDirectory(overlay.resolve(dir));
             }
-        }
-        argv.add("--");
-        argv.addAll(List.of(PRLIMIT.toString(), "--cpu=" + spec.cpuSeconds(), "--as=" + spec.memoryBytes(), "--"));
-        argv.addAll(command);
+            // Written before the process starts, so any later change to a real file has a change time at or after.
+            Path marker = Files.createFile(overlay.resolve("baseline"));
+            FileTime baseline = (FileTime) Files.getAttribute(marker, "unix:ctime");
+            limits = isRoot() ? CgroupLimits.create(spec.maxProcesses(), spec.memoryBytes()).orElse(null) : null;
+            List<String> argv = new ArrayList<>();
+            argv.add(UNSHARE.toString());
+            if (!isRoot()) {
+                argv.addAll(List.of("--user", "--map-root-user"));
+            }
+            argv.addAll(List.of("--mount", "--propagation", "private", "/bin/sh", "-c", JOIN_MOUNT_THEN_BWRAP,
+                    "airlock-sandbox", lower.toString(), overlay.toString(),
+                    limits == null ? "" : limits.procsFiles()));
+            argv.addAll(List.of(BWRAP.toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                    "--tmpfs", "/tmp", "--bind", overlay.resolve("merged").toString(), lower.toString(),
+                    "--chdir", (cwd == null ? lower : cwd).toString(), "--unshare-net", "--unshare-pid",
+                    "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+                    "--clearenv"));
+            spec.environment().forEach((name, value) -> argv.addAll(List.of("--setenv", name, value)));
+            for (Path hidden : spec.hidden()) {
+                if (Files.isDirectory(hidden, LinkOption.NOFOLLOW_LINKS)) {
+                    argv.addAll(List.of("--tmpfs", hidden.toString()));
+                } else if (Files.exists(hidden, LinkOption.NOFOLLOW_LINKS)) {
+                    argv.addAll(List.of("--ro-bind", "/dev/null", hidden.toString()));
+                }
+            }
+            argv.add("--");
+            argv.add(PRLIMIT.toString());
+            argv.add("--cpu=" + spec.cpuSeconds());
+            if (limits == null || !limits.memoryBounded()) {
+                argv.add("--as=" + spec.memoryBytes());
+            }
+            argv.add("--");
+            argv.addAll(command);
 
-        ProcessBuilder builder = new ProcessBuilder(argv);
-        builder.environment().clear(); // the unshare/mount step needs nothing; bwrap sets the command's own
-        builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        Process process = builder.start();
-        process.getOutputStream().close();
-        AtomicBoolean truncated = new AtomicBoolean();
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(
-                () -> readBounded(process.getInputStream(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(
-                () -> readBounded(process.getErrorStream(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
-        boolean timedOut = !process.waitFor(spec.wallClock().toMillis(), TimeUnit.MILLISECONDS);
-        if (timedOut) {
-            // bwrap is the process (unshare and sh exec into it); --die-with-parent takes the command with it.
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().clear(); // the unshare/mount step needs nothing; bwrap sets the command's own
+            builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            return new SandboxProcess(builder.start(), lower, overlay, baseline, limits);
+        } catch (IOException | RuntimeException e) {
+            if (limits != null) {
+                limits.close();
+            }
+            SandboxProcess.deleteTree(overlay);
+            throw e;
         }
-        String out = stdout.join();
-        String err = stderr.join();
-        EffectSet effects = EffectScanner.scan(overlay.resolve("upper"), lower);
-        return new SandboxRun(process.exitValue(), timedOut, out, err, truncated.get(), effects, overlay);
     }
 
     private static String readBounded(InputStream in, int max, AtomicBoolean truncated) {

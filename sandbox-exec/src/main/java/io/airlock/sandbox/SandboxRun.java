@@ -1,10 +1,7 @@
 package io.airlock.sandbox;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The outcome of one sandboxed run: how the process ended, what it printed, and what it changed in the workspace
@@ -14,9 +11,10 @@ import java.util.stream.Stream;
  * @param timedOut  killed for exceeding the wall-clock limit
  * @param truncated output beyond the limit was dropped
  * @param overlay   the run's overlay directory; {@code upper} holds the changes
+ * @param baseline  the change time of a marker written before the run started (see {@link SandboxProcess#baseline()})
  */
 public record SandboxRun(int exitCode, boolean timedOut, String stdout, String stderr, boolean truncated,
-                         EffectSet effects, Path overlay) {
+                         EffectSet effects, Path overlay, java.nio.file.attribute.FileTime baseline) {
 
     /** Where the changed files are (mirrors the workspace layout). */
     public Path upper() {
@@ -25,13 +23,6 @@ public record SandboxRun(int exitCode, boolean timedOut, String stdout, String s
 
     /** Throws the changes away: deletes the overlay directory. */
     public void discard() throws IOException {
-        if (!Files.exists(overlay)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(overlay)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        SandboxProcess.deleteTree(overlay);
     }
 }
