@@ -35,4 +35,19 @@ public sealed interface Decision {
             return "Airlock denied this call: " + reason + (hint.isEmpty() ? "" : "\n" + hint);
         }
     }
+
+    /**
+     * Answer the call with a result a tier already produced, instead of forwarding it: a sandboxed twin ran the call
+     * and its effects were committed to the real workspace. Forwarding it as well would run it twice.
+     *
+     * @param result the JSON-RPC {@code result} object as the twin's server encoded it
+     * @param note   what happened to the effects, for receipts and the operator ("committed 3 files")
+     */
+    record Answer(String result, String rule, String note) implements Decision {
+        public Answer {
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(rule, "rule");
+            note = note == null ? "" : note;
+        }
+    }
 }

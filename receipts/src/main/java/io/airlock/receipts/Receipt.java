@@ -299,7 +299,9 @@ public record Receipt(String decisionId, Instant time, String agent, String sess
     public enum UpstreamOutcome {
         OK, ERROR, IS_ERROR, NOT_FORWARDED,
         /** Forwarded when the receipt was written; a {@link CallResult} line with its decision id says how it ended. */
-        FORWARDED;
+        FORWARDED,
+        /** Not forwarded: a sandboxed twin ran the call, its effects were committed and its result was the answer. */
+        SANDBOXED;
 
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -163,6 +163,10 @@ public final class Cascade {
         if (o instanceof Decision.Deny deny) {
             return "denied: " + deny.reason();
         }
+        if (o instanceof Decision.Answer answer) {
+            return "answered by the sandbox (" + answer.rule() + (answer.note().isEmpty() ? "" : "; " + answer.note())
+                    + ")";
+        }
         if (o instanceof Decision.Allow allow) {
             return "allowed (" + allow.rule() + ")";
         }

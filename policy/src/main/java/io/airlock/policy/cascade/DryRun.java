@@ -22,7 +22,7 @@ public final class DryRun {
     /** Where the call ended, in eval's words: allow, deny, sandbox, classify or ask. */
     public static String outcome(CascadeResult result) {
         return switch (result.tier()) {
-            case 0 -> result.decision() instanceof Decision.Allow ? "allow" : "deny";
+            case 0 -> result.decision() instanceof Decision.Deny ? "deny" : "allow";
             case 1 -> "sandbox";
             case 2 -> "classify";
             default -> "ask";

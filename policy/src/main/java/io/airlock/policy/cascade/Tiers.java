@@ -37,5 +37,32 @@ public final class Tiers {
     /** Tier 3: a person approves or denies the held call. */
     public interface Operator {
         CompletionStage<Decision> hold(ToolCall call, List<Tag> tags, Evaluation evaluation, String why);
+
+        /**
+         * A sandboxed run's effects for a person to commit (an {@code Allow}) or discard (a {@code Deny}). An operator
+         * tier that cannot show effects discards them: never commit what nobody saw.
+         */
+        default CompletionStage<Decision> review(ToolCall call, List<Tag> tags, Evaluation evaluation, String why,
+                                                 EffectReview effects) {
+            return java.util.concurrent.CompletableFuture.completedFuture(new Decision.Deny("its sandboxed run "
+                    + "changed files that need a person's review (" + why + "), and no operator can review them here,"
+                    + " so the changes were discarded", "Ask the user to run it or to change the policy.",
+                    "sandbox-review-unavailable"));
+        }
+    }
+
+    /**
+     * The effects of a sandboxed run, as a person reviews them.
+     *
+     * @param summary one line per change ("modified src/a.txt (120 bytes)")
+     * @param diff    a unified diff of the changes against the real workspace, bounded in size
+     * @param digest  SHA-256 of the change set: an approval names it, so it commits exactly what was shown
+     */
+    public record EffectReview(List<String> summary, String diff, String digest) {
+        public EffectReview {
+            summary = List.copyOf(summary);
+            java.util.Objects.requireNonNull(diff, "diff");
+            java.util.Objects.requireNonNull(digest, "digest");
+        }
     }
 }

@@ -47,7 +47,7 @@ public final class SessionActivity {
 
     public Entry record(Instant at, ToolCall call, CascadeResult result) {
         Entry entry = new Entry(at, call.agent(), call.sessionId(), call.server(), call.tool(), call.arguments(),
-                result.decision() instanceof Decision.Allow ? "allow" : "deny",
+                result.decision() instanceof Decision.Deny ? "deny" : "allow",
                 result.tier(), result.decision().rule(), result.tags().stream().map(t -> t.label()).distinct()
                 .toList());
         synchronized (this) {

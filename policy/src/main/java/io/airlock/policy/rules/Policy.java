@@ -8,10 +8,15 @@ import java.util.List;
  * A loaded, validated rule set with its revision (a content hash unless the file names one). Immutable: reloading
  * builds a new Policy and swaps the reference, so each decision sees one whole revision.
  */
-public record Policy(String revision, List<Rule> rules, Action defaultAction, String source) {
+public record Policy(String revision, List<Rule> rules, Action defaultAction, String source, CommitPolicy commit) {
+
+    public Policy(String revision, List<Rule> rules, Action defaultAction, String source) {
+        this(revision, rules, defaultAction, source, CommitPolicy.defaults());
+    }
 
     public Policy {
         rules = List.copyOf(rules);
+        commit = commit == null ? CommitPolicy.defaults() : commit;
         if (defaultAction == Action.ALLOW) {
             throw new IllegalArgumentException("defaultAction: allow is not permitted: an unmatched call must not "
                     + "be forwarded unexamined (use classify, ask or deny)");

@@ -55,7 +55,9 @@ public final class PolicyLoader {
     public static final String DEFAULT_RESOURCE = "/io/airlock/policy/default-policy.yaml";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP = Set.of("revision", "default", "rules");
+    private static final Set<String> TOP = Set.of("revision", "default", "rules", "commit");
+    private static final Set<String> COMMIT = Set.of("discard", "protected", "lockfiles", "maxFiles", "maxBytes",
+            "maxFileBytes");
     private static final Set<String> RULE = Set.of("id", "description", "match", "action", "hard", "reason", "hint");
     private static final Set<String> MATCH = Set.of("servers", "kinds", "tools", "agents", "tags", "allTags",
             "noTags", "onlyTags", "args");
@@ -117,7 +119,66 @@ public final class PolicyLoader {
             }
             rules.add(rule);
         }
-        return new Policy(revision, rules, defaultAction, source);
+        CommitPolicy commit = root.has("commit") ? commit(root.get("commit"), source) : CommitPolicy.defaults();
+        return new Policy(revision, rules, defaultAction, source, commit);
+    }
+
+    /** The {@code commit:} section: what becomes of a sandboxed run's effects (see {@link CommitPolicy}). */
+    private static CommitPolicy commit(JsonNode node, String source) throws PolicyException {
+        if (!node.isObject()) {
+            throw new PolicyException(source + ": commit: must be a map");
+        }
+        onlyKnown(node, COMMIT, source, "commit");
+        CommitPolicy defaults = CommitPolicy.defaults();
+        List<String> discard = patterns(node, "discard", defaults.discard(), source);
+        List<String> protectedPaths = patterns(node, "protected", defaults.protectedPaths(), source);
+        boolean lockfiles = false;
+        if (node.has("lockfiles")) {
+            String value = node.get("lockfiles").asText("");
+            if (!value.equals("protected") && !value.equals("commit")) {
+                throw new PolicyException(source + ": commit.lockfiles: '" + value
+                        + "' (expected protected or commit)");
+            }
+            lockfiles = value.equals("protected");
+        }
+        return new CommitPolicy(discard, protectedPaths, lockfiles,
+                (int) limit(node, "maxFiles", defaults.maxFiles(), source),
+                limit(node, "maxBytes", defaults.maxBytes(), source),
+                limit(node, "maxFileBytes", defaults.maxFileBytes(), source));
+    }
+
+    private static List<String> patterns(JsonNode node, String field, List<String> fallback, String source)
+            throws PolicyException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isArray()) {
+            throw new PolicyException(source + ": commit." + field + ": must be a list of patterns");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            String pattern = value.get(i).asText("");
+            try {
+                CommitPolicy.validatePattern(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(source + ": commit." + field + "[" + i + "]: " + e.getMessage());
+            }
+            out.add(pattern);
+        }
+        return out;
+    }
+
+    private static long limit(JsonNode node, String field, long fallback, String source) throws PolicyException {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0
+                || (field.equals("maxFiles") && value.asLong() > Integer.MAX_VALUE)) {
+            throw new PolicyException(source + ": commit." + field + ": must be a whole number >= 0");
+        }
+        return value.asLong();
     }
 
     private static Rule rule(JsonNode node, String source, String at) throws PolicyException {

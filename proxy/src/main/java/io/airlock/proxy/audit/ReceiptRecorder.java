@@ -154,6 +154,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
             case IS_ERROR -> Receipt.UpstreamOutcome.IS_ERROR;
             case NOT_FORWARDED -> Receipt.UpstreamOutcome.NOT_FORWARDED;
             case FORWARDED -> Receipt.UpstreamOutcome.FORWARDED;
+            case SANDBOXED -> Receipt.UpstreamOutcome.SANDBOXED;
         };
     }
 
@@ -201,7 +202,7 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
                 call.request().server(), kind == null ? "" : kind, call.request().method(),
                 call.request().target(), CanonicalJson.digest(call.request().arguments()),
                 call.request().arguments(), "raw", tags,
-                decision instanceof Decision.Allow ? Receipt.Outcome.ALLOW : Receipt.Outcome.DENY, tier,
+                decision instanceof Decision.Deny ? Receipt.Outcome.DENY : Receipt.Outcome.ALLOW, tier,
                 detail != null && detail.hard(), decision instanceof Decision.Deny deny ? deny.reason() : "",
                 steps(decision, detail, evaluation, call.decisionMicros()),
                 evaluation == null ? "" : evaluation.revision(),
@@ -215,8 +216,8 @@ public final class ReceiptRecorder implements CallRecorder, AutoCloseable {
     private static List<Receipt.Step> steps(Decision decision, CascadeResult detail, Evaluation evaluation,
                                             long decisionMicros) {
         List<Receipt.Step> steps = new ArrayList<>();
-        Receipt.Verdict finalVerdict = decision instanceof Decision.Allow ? Receipt.Verdict.ALLOW
-                : Receipt.Verdict.DENY;
+        Receipt.Verdict finalVerdict = decision instanceof Decision.Deny ? Receipt.Verdict.DENY
+                : Receipt.Verdict.ALLOW;
         if (detail == null || evaluation == null) {
             steps.add(new Receipt.Step(0, finalVerdict, decider(decision.rule()), decisionMicros,
                     "decided without the policy engine's detail"));

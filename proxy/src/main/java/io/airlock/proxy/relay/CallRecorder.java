@@ -34,7 +34,11 @@ public interface CallRecorder {
     }
 
     /** How the upstream part went; {@code FORWARDED} while it is still under way. */
-    enum Outcome { OK, ERROR, IS_ERROR, NOT_FORWARDED, FORWARDED }
+    enum Outcome {
+        OK, ERROR, IS_ERROR, NOT_FORWARDED, FORWARDED,
+        /** Answered by a sandboxed twin whose effects were committed; the real server never saw it. */
+        SANDBOXED
+    }
 
     /**
      * One finished gated call.

@@ -50,6 +50,8 @@ public final class RelaySession implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
     private static final int MAX_UNROUTED = 256;
+    private static final com.fasterxml.jackson.databind.ObjectMapper SANDBOX_RESULTS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     /** JSON-RPC error for a denied resources/read or prompts/get (tools/call denials are tool results). */
     public static final int DENIED = -32003;
 
@@ -390,6 +392,35 @@ public final class RelaySession implements UpstreamListener {
                         id, deny.reason(), deny.rule());
                 answer(request.id(), denial(request, deny));
             }
+            case Decision.Answer answered -> answerFromSandbox(request, entry, answered);
+        }
+    }
+
+    /** The sandbox tier ran the call in a twin and committed its effects: its result is the answer. */
+    private void answerFromSandbox(Request request, Pending entry, Decision.Answer answered) {
+        JsonNode result;
+        try {
+            result = SANDBOX_RESULTS.readTree(answered.result());
+        } catch (java.io.IOException e) {
+            result = null;
+        }
+        if (result == null || !result.isObject()) {
+            // The effects are committed but the twin's answer is unreadable: say so rather than invent a result.
+            answer(request.id(), denial(request, new Decision.Deny("the sandboxed run's changes were committed ("
+                    + answered.note() + "), but its result could not be read", "Check the workspace before "
+                    + "retrying.", answered.rule())));
+            return;
+        }
+        log.info("answered {} {} on '{}' (session {}) from its sandboxed run: {}", request.method(),
+                targetOf(request), server, id, answered.note());
+        if (pending.remove(request.id(), entry)) {
+            dropProgress(entry);
+            Response response = JsonRpcMessages.result(request.id(), result);
+            recorder.traffic(id, server, false, response);
+            if (record(entry.audit(), CallRecorder.Outcome.SANDBOXED, answered.note()) != null) {
+                recordEnd(entry.audit(), outcomeOf(response), answered.result().length());
+            }
+            entry.stream().send(response);
         }
     }
 
