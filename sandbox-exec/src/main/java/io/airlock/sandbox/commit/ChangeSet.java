@@ -118,9 +118,10 @@ public record ChangeSet(Path upper, Path workspace, List<Change> changes, List<R
             // Only files and directories: opening a fifo to read its xattrs would block.
             List<String> meta = stat.type() == Type.FILE || stat.type() == Type.DIR ? Fs.overlayXattrs(entry)
                     : List.of();
-            if (meta.contains("overlay.redirect") || meta.contains("overlay.metacopy")) {
-                refused.add(new Refusal(relative, "overlay redirect/metacopy entry: its content is not in the upper"
-                        + " directory"));
+            if (meta.contains("overlay.redirect") || meta.contains("overlay.metacopy")
+                    || meta.contains("overlay.whiteout") || meta.contains("overlay.whiteouts")) {
+                refused.add(new Refusal(relative, "overlay redirect/metacopy/xattr-whiteout entry: the upper directory"
+                        + " alone does not say what it is"));
             }
             Fs.Stat real = fresh ? null : realStat(relative);
             if (stat.isWhiteout()) {

@@ -106,6 +106,11 @@ final class UnifiedDiff {
         }
         Content before = real(path, change.type());
         Content after = upper(path, change.type());
+        if (change.oldMode() == change.mode() && before.problem() == null && after.problem() == null
+                && !before.tooLarge() && !after.tooLarge() && java.util.Arrays.equals(before.bytes(), after.bytes())) {
+            comment("rewritten with the same content and mode: " + quote(path.toString()));
+            return;
+        }
         line("diff --git " + quote("a/" + path) + " " + quote("b/" + path));
         if (change.type() == Type.FILE && change.oldMode() != change.mode()) {
             line("old mode " + gitMode(Type.FILE, change.oldMode()));

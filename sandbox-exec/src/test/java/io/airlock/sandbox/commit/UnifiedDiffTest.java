@@ -124,6 +124,13 @@ class UnifiedDiffTest {
     }
 
     @Test
+    void aFileRewrittenWithTheSameContentIsSaidSo() throws Exception {
+        ChangeSet changes = sandbox("touch gone.txt");
+        assertThat(changes.changes()).extracting(Change::kind).containsExactly(Change.Kind.MODIFIED);
+        assertThat(changes.unifiedDiff(1 << 16)).isEqualTo("# rewritten with the same content and mode: gone.txt\n");
+    }
+
+    @Test
     void aFileNameCannotForgeDiffLines() throws Exception {
         String diff = sandbox("printf x > \"$(printf 'evil\\n+++ b')\"").unifiedDiff(1 << 16);
         assertThat(diff).contains("diff --git \"a/evil\\n+++ b\" \"b/evil\\n+++ b\"\n",
