@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Applies a {@link ChangeSet} to the real workspace, file by file and all or nothing.
@@ -62,6 +63,7 @@ public final class Committer {
 
     static final String STAGED_PREFIX = ".airlock-commit-";
     static final String BACKUP_PREFIX = ".airlock-backup-";
+    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
     /** Files staged at once. */
     static final int STAGING_THREADS = Integer.getInteger("airlock.commit.stagingThreads", 16);
 
@@ -108,7 +110,15 @@ public final class Committer {
             return new Uncommittable(set.refused().stream().map(ChangeSet.Refusal::path).toList(),
                     String.join("; ", set.refused().stream().map(r -> r.path() + ": " + r.why()).toList()));
         }
-        return new Committer(set, baseline, hook).run();
+        // One commit at a time per workspace: a second commit's conflict check then sees the first one's writes
+        // (their ctimes are after its baseline) instead of racing them.
+        ReentrantLock lock = LOCKS.computeIfAbsent(set.workspace(), w -> new ReentrantLock());
+        lock.lock();
+        try {
+            return new Committer(set, baseline, hook).run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private CommitResult run() {

@@ -186,6 +186,21 @@ class CommitterTest {
     }
 
     @Test
+    void ofTwoRunsEditingTheSameFileOnlyOneCommits() throws Exception {
+        Baseline baseline = Trees.baselineAfter(workspace, scratch);
+        ChangeSet first = sandbox("echo first >> a.txt");
+        ChangeSet second = sandbox("echo second >> a.txt");
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var one = pool.submit(() -> Committer.commit(first, baseline));
+            var two = pool.submit(() -> Committer.commit(second, baseline));
+            List<CommitResult> results = List.of(one.get(), two.get());
+            assertThat(results).filteredOn(Committed.class::isInstance).hasSize(1);
+            assertThat(results).filteredOn(Conflict.class::isInstance).hasSize(1);
+        }
+        assertThat(Files.readString(workspace.resolve("a.txt"))).isIn("hello\nfirst\n", "hello\nsecond\n");
+    }
+
+    @Test
     void anAddedPathCreatedMeanwhileIsAConflict() throws Exception {
         Baseline baseline = Trees.baselineAfter(workspace, scratch);
         ChangeSet changes = sandbox("echo sandbox > c.txt; mkdir newdir; echo x > newdir/x");
