@@ -76,8 +76,7 @@ final class UnifiedDiff {
             case DELETED -> renderDeleted(path, change.type(), change.mode());
             case REPLACED_DIR -> {
                 if (change.oldType() == Type.DIR) {
-                    comment("replaced directory " + quote(path + "/") + ": its old contents are removed");
-                    renderDeleted(path, Type.DIR, change.oldMode());
+                    renderDeletedDirectory(path, "replaced directory");
                 } else {
                     renderDeleted(path, change.oldType(), change.oldMode());
                 }
@@ -129,25 +128,30 @@ final class UnifiedDiff {
         body(path, Content.NONE, upper(path, type));
     }
 
+    /** A directory that goes away with everything in it: a comment line, then each file in it as deleted. */
+    private void renderDeletedDirectory(Path path, String what) {
+        List<Path> inside = new ArrayList<>();
+        String problem = listReal(path, inside);
+        comment(what + " " + quote(path + "/") + " (" + inside.size() + " old entries removed"
+                + (problem == null ? "" : "; " + problem) + ")");
+        for (Path entry : inside) {
+            if (truncated) {
+                return;
+            }
+            try {
+                Fs.Stat stat = Fs.lstat(set.workspace().resolve(entry));
+                if (stat != null && stat.type() != Type.DIR) {
+                    renderDeleted(entry, stat.type(), stat.permissions());
+                }
+            } catch (IOException e) {
+                comment("cannot read " + quote(entry.toString()) + ": " + e.getMessage());
+            }
+        }
+    }
+
     private void renderDeleted(Path path, Type type, int mode) {
         if (type == Type.DIR) {
-            List<Path> inside = new ArrayList<>();
-            String problem = listReal(path, inside);
-            comment("deleted directory " + quote(path + "/") + " (" + inside.size() + " entries"
-                    + (problem == null ? "" : "; " + problem) + ")");
-            for (Path entry : inside) {
-                if (truncated) {
-                    return;
-                }
-                try {
-                    Fs.Stat stat = Fs.lstat(set.workspace().resolve(entry));
-                    if (stat != null && stat.type() != Type.DIR) {
-                        renderDeleted(entry, stat.type(), stat.permissions());
-                    }
-                } catch (IOException e) {
-                    comment("cannot read " + quote(entry.toString()) + ": " + e.getMessage());
-                }
-            }
+            renderDeletedDirectory(path, "deleted directory");
             return;
         }
         if (type == Type.OTHER) {

@@ -93,9 +93,26 @@ class UnifiedDiffTest {
                 @@ -1 +0,0 @@
                 -bye
                 """);
-        assertThat(diff).contains("# deleted directory build/ (1 entries)\n", """
+        assertThat(diff).contains("# deleted directory build/ (1 old entries removed)\n", """
                 diff --git a/build/old.o b/build/old.o
                 deleted file mode 100644
+                """);
+    }
+
+    @Test
+    void aReplacedDirectoryListsWhatGoesAndWhatComes() throws Exception {
+        String diff = sandbox("rm -rf build; mkdir build; echo n > build/new.o").unifiedDiff(1 << 16);
+        assertThat(diff).startsWith("""
+                # replaced directory build/ (1 old entries removed)
+                diff --git a/build/old.o b/build/old.o
+                deleted file mode 100644
+                --- a/build/old.o
+                +++ /dev/null
+                @@ -1 +0,0 @@
+                -obj
+                # new directory build/ (mode 755)
+                diff --git a/build/new.o b/build/new.o
+                new file mode 100644
                 """);
     }
 
