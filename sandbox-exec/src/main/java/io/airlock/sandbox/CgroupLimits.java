@@ -93,6 +93,50 @@ final class CgroupLimits implements AutoCloseable {
         return memoryBounded;
     }
 
+    /** Sends SIGKILL to every process in the groups. */
+    void killAll() {
+        for (Path group : groups) {
+            try {
+                for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            } catch (IOException | RuntimeException e) {
+                // Gone already.
+            }
+        }
+    }
+
+    /**
+     * Waits until no process is left in the groups (killing stragglers), so nothing writes to the overlay any more;
+     * false if some survive {@code millis}.
+     */
+    boolean awaitEmpty(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            boolean empty = true;
+            for (Path group : groups) {
+                try {
+                    if (!Files.readString(group.resolve("cgroup.procs")).isBlank()) {
+                        empty = false;
+                    }
+                } catch (IOException e) {
+                    // Removed: empty.
+                }
+            }
+            if (empty) {
+                return true;
+            }
+            killAll();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
     /** Kills what is left in the groups and removes them. */
     @Override
     public void close() {

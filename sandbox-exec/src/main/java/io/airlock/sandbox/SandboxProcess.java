@@ -20,8 +20,9 @@ public final class SandboxProcess implements AutoCloseable {
     private final Process process;
     private final Path workspace;
     private final Path overlay;
-    private final FileTime baseline;
+    private volatile FileTime baseline;
     private final CgroupLimits limits;
+    private volatile boolean settled;
 
     SandboxProcess(Process process, Path workspace, Path overlay, FileTime baseline, CgroupLimits limits) {
         this.process = process;
@@ -78,25 +79,53 @@ public final class SandboxProcess implements AutoCloseable {
         return baseline;
     }
 
+    /**
+     * Moves the baseline to now: call it when the process is given its work. A warm twin reads the real workspace
+     * through the overlay's lower layer, so what changed between its start and its call is what it sees, not a
+     * conflict; what changes after this point is.
+     */
+    public FileTime rebaseline() throws IOException {
+        Path marker = overlay.resolve("baseline");
+        Files.deleteIfExists(marker);
+        Files.createFile(marker);
+        baseline = (FileTime) Files.getAttribute(marker, "unix:ctime");
+        return baseline;
+    }
+
     /** Whether a memory cgroup bounds this process (else the address-space rlimit does). */
     public boolean memoryBounded() {
         return limits != null && limits.memoryBounded();
     }
 
     /**
-     * Ends the process and everything it started: bubblewrap is the process (unshare and sh exec into it), it is the
-     * parent of the PID namespace, and {@code --die-with-parent} takes the rest; the cgroups catch any straggler.
+     * Ends the process and everything it started: every process in its cgroups is killed, then bubblewrap (the
+     * process: unshare and sh exec into it; its PID namespace and {@code --die-with-parent} take the rest), and it
+     * waits until the cgroups are empty. The cgroups are removed by {@link #discard()}.
      */
     public void stop() {
+        if (limits != null) {
+            limits.killAll();
+        }
         process.destroyForcibly();
         try {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (limits != null) {
-            limits.close();
+        settled = limits == null || limits.awaitEmpty(5_000);
+        if (!settled) {
+            org.slf4j.LoggerFactory.getLogger(SandboxProcess.class).warn(
+                    "sandboxed processes outlived their kill by 5 s (overlay {})", overlay);
         }
+    }
+
+    /**
+     * Whether, after {@link #stop()}, nothing of the sandbox runs any more, so its effects cannot change under a
+     * commit. With per-run cgroups (root) this is checked; without them, bubblewrap's exit and the PID namespace's
+     * teardown are relied on.
+     */
+    public boolean settled() {
+        return settled;
     }
 
     /** What the process changed so far; stop it first for a settled answer. */
@@ -107,6 +136,9 @@ public final class SandboxProcess implements AutoCloseable {
     /** Stops the process and throws its changes away. */
     public void discard() throws IOException {
         stop();
+        if (limits != null) {
+            limits.close();
+        }
         deleteTree(overlay);
     }
 

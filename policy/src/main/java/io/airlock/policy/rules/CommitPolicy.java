@@ -51,12 +51,24 @@ public record CommitPolicy(List<String> discard, List<String> protectedPaths, bo
         return new CommitPolicy(DEFAULT_DISCARD, DEFAULT_PROTECTED, false, 1000, 64L << 20, 16L << 20);
     }
 
-    /** One change of a sandboxed run, as the commit policy sees it. */
-    public record Change(String path, long bytes, boolean committable, String why) {
+    /**
+     * One change of a sandboxed run, as the commit policy sees it.
+     *
+     * @param status what the commit step found: {@code UNCOMMITTABLE} (it cannot be applied faithfully) and
+     *               {@code REVIEW} (e.g. a symlink pointing out of the workspace) come with {@code why}
+     */
+    public record Change(String path, long bytes, Status status, String why) {
         public Change(String path, long bytes) {
-            this(path, bytes, true, "");
+            this(path, bytes, Status.OK, "");
+        }
+
+        public Change {
+            why = why == null ? "" : why;
         }
     }
+
+    /** See {@link Change}. */
+    public enum Status { OK, REVIEW, UNCOMMITTABLE }
 
     /** What the policy decides for a run's changes. */
     public sealed interface Judgement {
@@ -70,7 +82,7 @@ public record CommitPolicy(List<String> discard, List<String> protectedPaths, bo
 
     public Judgement judge(List<Change> changes) {
         for (Change change : changes) {
-            if (!change.committable()) {
+            if (change.status() == Status.UNCOMMITTABLE) {
                 return new Judgement.Discard(change.path() + " cannot be committed (" + change.why() + ")");
             }
         }
@@ -87,7 +99,9 @@ public record CommitPolicy(List<String> discard, List<String> protectedPaths, bo
             if (pattern == null && lockfilesProtected) {
                 pattern = firstMatch(LOCKFILES, change.path());
             }
-            if (pattern != null) {
+            if (change.status() == Status.REVIEW) {
+                reasons.add(change.path() + ": " + change.why());
+            } else if (pattern != null) {
                 reasons.add(change.path() + " is protected (pattern '" + pattern + "')");
             } else if (change.bytes() > maxFileBytes) {
                 reasons.add(change.path() + " is " + change.bytes() + " bytes (over maxFileBytes " + maxFileBytes

@@ -116,6 +116,21 @@ public final class TwinPool implements AutoCloseable {
         }
     }
 
+    /** Waits until every warm twin has finished starting (or failed); false on timeout. For benchmarks and tests. */
+    public boolean awaitWarm(Duration timeout) throws InterruptedException {
+        java.util.List<CompletableFuture<StdioTwin>> starting;
+        synchronized (warm) {
+            starting = java.util.List.copyOf(warm);
+        }
+        try {
+            CompletableFuture.allOf(starting.stream().map(f -> f.exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new)).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+    }
+
     public long coldStarts() {
         return coldStarts.get();
     }
