@@ -45,8 +45,11 @@ class DecisionTest {
         String described = switch (allow) {
             case Decision.Allow a -> "allow by " + a.rule();
             case Decision.Deny d -> "deny by " + d.rule();
+            case Decision.Answer a -> "answered by " + a.rule();
         };
         assertThat(described).isEqualTo("allow by servers.fs.tools.default");
         assertThat(deny.rule()).isEqualTo("list-gate");
+        assertThat(new Decision.Answer("{}", "sandbox:auto-commit", null).note()).isEmpty();
+        assertThatThrownBy(() -> new Decision.Answer(null, "r", "")).isInstanceOf(NullPointerException.class);
     }
 }

@@ -16,6 +16,23 @@ public final class CallHash {
 
     private CallHash() {}
 
+    /**
+     * The hash of a call together with the effects of its sandboxed run: approving it commits exactly the changes
+     * the operator was shown.
+     */
+    public static String of(ToolCall call, String effectsDigest) {
+        return effectsDigest == null ? of(call) : sha256(of(call) + "+effects:" + effectsDigest);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
     public static String of(ToolCall call) {
         StringBuilder canonical = new StringBuilder();
         canonical.append('[');

@@ -1,6 +1,7 @@
 package io.airlock.policy.operator;
 
 import io.airlock.policy.Decision;
+import io.airlock.policy.cascade.Tiers;
 import io.airlock.policy.cascade.ToolCall;
 import io.airlock.policy.rules.Evaluation;
 import io.airlock.policy.tags.Tag;
@@ -61,18 +62,20 @@ public final class HeldCall {
     private final Instant heldAt;
     private final Instant deadline;
     private final List<SessionActivity.Entry> recentCalls;
+    private final Tiers.EffectReview effects;
     final CompletableFuture<Decision> answer = new CompletableFuture<>();
     private static final State WAITING = new State.Waiting();
     private final AtomicReference<State> state = new AtomicReference<>(WAITING);
 
     HeldCall(String id, ToolCall call, List<Tag> tags, Evaluation evaluation, String why, Instant heldAt,
-             Instant deadline, List<SessionActivity.Entry> recentCalls) {
+             Instant deadline, List<SessionActivity.Entry> recentCalls, Tiers.EffectReview effects) {
         this.id = id;
         this.call = call;
         this.tags = List.copyOf(tags);
         this.evaluation = evaluation;
         this.why = why;
-        this.callHash = CallHash.of(call);
+        this.effects = effects;
+        this.callHash = CallHash.of(call, effects == null ? null : effects.digest());
         this.summary = CallSummary.of(call.arguments());
         this.heldAt = heldAt;
         this.deadline = deadline;
@@ -125,12 +128,18 @@ public final class HeldCall {
         return recentCalls;
     }
 
+    /** The effects of the call's sandboxed run, when the operator is asked to commit or discard them; else null. */
+    public Tiers.EffectReview effects() {
+        return effects;
+    }
+
     public State state() {
         return state.get();
     }
 
     /** Hard boundaries stay per call; and only tools/call has a stable shape worth remembering. */
     public boolean rememberable() {
-        return !evaluation.hard() && "tools/call".equals(call.method());
+        // A sandboxed run's effects are reviewed per run: remembering them would commit changes nobody saw.
+        return !evaluation.hard() && "tools/call".equals(call.method()) && effects == null;
     }
 }

@@ -122,6 +122,18 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
 
     @Override
     public CompletionStage<Decision> hold(ToolCall call, List<Tag> tags, Evaluation evaluation, String why) {
+        return hold(call, tags, evaluation, why, null);
+    }
+
+    /** Approve commits the sandboxed run's effects, deny discards them; the approval names the effects' digest. */
+    @Override
+    public CompletionStage<Decision> review(ToolCall call, List<Tag> tags, Evaluation evaluation, String why,
+                                            Tiers.EffectReview effects) {
+        return hold(call, tags, evaluation, why, java.util.Objects.requireNonNull(effects, "effects"));
+    }
+
+    private CompletionStage<Decision> hold(ToolCall call, List<Tag> tags, Evaluation evaluation, String why,
+                                           Tiers.EffectReview effects) {
         if (call.cancellation().isCancelled()) {
             return CompletableFuture.completedFuture(new Decision.Deny("the call was cancelled", "", "cancelled"));
         }
@@ -133,7 +145,7 @@ public final class HeldCalls implements Tiers.Operator, AutoCloseable {
         }
         Instant now = clock.instant();
         HeldCall held = new HeldCall(newId(), call, tags, evaluation, why, now, now.plus(timeout),
-                activity.session(call.sessionId()));
+                activity.session(call.sessionId()), effects);
         synchronized (waiting) {
             if (waiting.size() >= capacity) {
                 long refused = refusedFull.incrementAndGet();

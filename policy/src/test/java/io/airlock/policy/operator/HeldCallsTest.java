@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.airlock.policy.Cancellation;
 import io.airlock.policy.Decision;
+import io.airlock.policy.cascade.Tiers;
 import io.airlock.policy.cascade.ToolCall;
 import io.airlock.policy.rules.Action;
 import io.airlock.policy.rules.Evaluation;
@@ -109,6 +110,42 @@ class HeldCallsTest {
         assertThat(held.decide(next.id(), new HeldCalls.Choice(HeldCall.Outcome.APPROVE, null, "alice", "",
                 null))).isInstanceOf(HeldCalls.Result.WrongCall.class);
         assertThat(changed).isNotDone();
+    }
+
+    @Test
+    void aReviewOfSandboxedEffectsIsBoundToThoseEffectsAndNeverRemembered() throws Exception {
+        heldCalls(8, Duration.ofMinutes(10));
+        ToolCall call = call("{\"command\":\"make gen\"}", Cancellation.none());
+        CompletableFuture<Decision> first = held.review(call, List.of(), evaluation(false), "protected path",
+                new Tiers.EffectReview(List.of("added file .github/ci.yml (8 bytes)"), "+++ b/.github/ci.yml",
+                        "sha256:aaaa")).toCompletableFuture();
+        CompletableFuture<Decision> second = held.review(call, List.of(), evaluation(false), "protected path",
+                new Tiers.EffectReview(List.of("added file .github/ci.yml (9 bytes)"), "+++ b/.github/ci.yml",
+                        "sha256:bbbb")).toCompletableFuture();
+        List<HeldCall> waiting = held.waiting();
+        assertThat(waiting).hasSize(2);
+        HeldCall a = waiting.stream().filter(h -> h.effects().digest().equals("sha256:aaaa")).findFirst()
+                .orElseThrow();
+        HeldCall b = waiting.stream().filter(h -> h.effects().digest().equals("sha256:bbbb")).findFirst()
+                .orElseThrow();
+        // Same call, different effects: an approval of one cannot commit the other.
+        assertThat(a.callHash()).isNotEqualTo(b.callHash()).isNotEqualTo(CallHash.of(call));
+        assertThat(held.decide(b.id(), choice(HeldCall.Outcome.APPROVE, a, "alice")))
+                .isInstanceOf(HeldCalls.Result.WrongCall.class);
+        assertThat(a.rememberable()).isFalse();
+        assertThat(held.decide(a.id(), new HeldCalls.Choice(HeldCall.Outcome.REMEMBER, a.callHash(), "alice", "",
+                null))).isInstanceOf(HeldCalls.Result.NotRememberable.class);
+        held.decide(a.id(), choice(HeldCall.Outcome.APPROVE, a, "alice"));
+        assertThat(first.get(1, TimeUnit.SECONDS)).isEqualTo(new Decision.Allow("operator:alice"));
+        assertThat(second).isNotDone();
+    }
+
+    @Test
+    void anOperatorTierThatCannotShowEffectsDiscardsThem() throws Exception {
+        Tiers.Operator plain = (c, t, e, w) -> CompletableFuture.completedFuture(new Decision.Allow("operator:x"));
+        Decision decision = plain.review(call("{}", Cancellation.none()), List.of(), evaluation(false), "why",
+                new Tiers.EffectReview(List.of(), "", "sha256:0")).toCompletableFuture().join();
+        assertThat(decision).isInstanceOf(Decision.Deny.class);
     }
 
     @Test

@@ -40,6 +40,13 @@ final class AdminJson {
         node.put("why", held.why());
         node.put("callHash", held.callHash());
         node.put("rememberable", held.rememberable());
+        if (held.effects() != null) {
+            // A sandboxed run's changes wait for commit (approve) or discard (deny).
+            ObjectNode effects = node.putObject("effects");
+            effects.put("digest", held.effects().digest());
+            ArrayNode changes = effects.putArray("changes");
+            held.effects().summary().forEach(changes::add);
+        }
         return node;
     }
 
@@ -54,6 +61,10 @@ final class AdminJson {
         ArrayNode path = node.putArray("path");
         path.add("tier 0: rule " + held.evaluation().ruleId() + " -> " + held.evaluation().action().id()
                 + (held.evaluation().hard() ? " (hard)" : ""));
+        if (held.effects() != null) {
+            path.add("tier 1: ran in a sandboxed twin; its changes wait for review");
+            ((ObjectNode) node.get("effects")).put("diff", held.effects().diff());
+        }
         path.add("tier 3: held for the operator: " + held.why());
         node.put("policyRevision", held.evaluation().revision());
         ArrayNode recent = node.putArray("recentCalls");

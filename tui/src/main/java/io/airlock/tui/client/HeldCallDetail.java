@@ -15,7 +15,25 @@ import java.util.Optional;
  * @param rememberOffer the rule approve-and-remember would add; null when the call is not rememberable
  */
 public record HeldCallDetail(HeldCall call, JsonNode arguments, List<MatchedRule> matchedRules, List<String> path,
-                             String policyRevision, List<RecentCall> recentCalls, RememberOffer rememberOffer) {
+                             String policyRevision, List<RecentCall> recentCalls, RememberOffer rememberOffer,
+                             Effects effects) {
+
+    public HeldCallDetail(HeldCall call, JsonNode arguments, List<MatchedRule> matchedRules, List<String> path,
+                          String policyRevision, List<RecentCall> recentCalls, RememberOffer rememberOffer) {
+        this(call, arguments, matchedRules, path, policyRevision, recentCalls, rememberOffer, null);
+    }
+
+    /** The changes of the call's sandboxed run, when approving commits them and denying discards them. */
+    public Optional<Effects> sandboxEffects() {
+        return Optional.ofNullable(effects);
+    }
+
+    /** A sandboxed run's changes: one line per change, and a unified diff against the real workspace. */
+    public record Effects(List<String> changes, String diff) {
+        public Effects {
+            changes = List.copyOf(changes);
+        }
+    }
 
     public HeldCallDetail {
         matchedRules = List.copyOf(matchedRules);
@@ -35,7 +53,9 @@ public record HeldCallDetail(HeldCall call, JsonNode arguments, List<MatchedRule
                 Json.list(node, "matchedRules", MatchedRule::from), Json.texts(node, "path"),
                 Json.text(node, "policyRevision"), Json.list(node, "recentCalls", RecentCall::from),
                 remember.isObject() ? new RememberOffer(Json.text(remember, "scope"), Json.text(remember, "rule"))
-                        : null);
+                        : null,
+                node.path("effects").isObject() ? new Effects(Json.texts(node.path("effects"), "changes"),
+                        Json.text(node.path("effects"), "diff")) : null);
     }
 
     /** A rule that matched the call, and what it said. */

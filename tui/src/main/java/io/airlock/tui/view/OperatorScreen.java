@@ -219,6 +219,15 @@ public final class OperatorScreen {
             return lines;
         }
         HeldCallDetail detail = loaded.get();
+        detail.sandboxEffects().ifPresent(effects -> {
+            add(lines, "sandboxed run's changes — a commits them, d discards them:", width, Style.WARN);
+            effects.changes().forEach(change -> add(lines, "  " + Text.visible(change), width, Style.NORMAL));
+            add(lines, "diff:", width, Style.HEADING);
+            for (String diffLine : effects.diff().split("\n", -1)) {
+                add(lines, "  " + Text.visible(diffLine), width, diffLine.startsWith("-") ? Style.DIM
+                        : Style.NORMAL);
+            }
+        });
         command(detail.arguments()).ifPresent(command -> {
             add(lines, "command:", width, Style.HEADING);
             for (String part : command.split("\n", -1)) {
