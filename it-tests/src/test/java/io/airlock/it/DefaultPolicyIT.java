@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped default policy in front of a real server (the workbench) and a real client (the TypeScript SDK):
- * reads inside the workspace pass; hard boundaries and calls that need tiers not yet running are refused with a
- * message the agent can act on, and never reach the server.
+ * reads inside the workspace pass; an edit inside the workspace runs in a sandboxed twin and is committed (where
+ * bubblewrap is available, as in CI); hard boundaries and calls that need a person nobody can give are refused with
+ * a message the agent can act on, and never reach the server.
  */
 class DefaultPolicyIT {
 
@@ -53,8 +54,8 @@ class DefaultPolicyIT {
             assertThat(TsClient.text(remoteCode)).contains("Runs code fetched from elsewhere", "inspect it");
 
             JsonNode write = TsClient.result(report, 3);
-            assertThat(write.path("isError").asBoolean()).isTrue();
-            assertThat(workspace.resolve("new.txt")).doesNotExist();
+            assertThat(write.path("isError").asBoolean()).as(write.toString()).isFalse();
+            assertThat(workspace.resolve("new.txt")).hasContent("x");
 
             assertThat(TsClient.result(report, 4).toString()).contains("run_command", "write_file");
         }
@@ -63,9 +64,12 @@ class DefaultPolicyIT {
                 .contains("4 receipts");
         String denied = cli("audit", "query", "--dir", state.resolve("receipts").toString(), "--decision", "deny",
                 "--format", "jsonl");
-        assertThat(denied.lines().toList()).hasSize(3).anySatisfy(line -> assertThat(line)
+        assertThat(denied.lines().toList()).hasSize(2).anySatisfy(line -> assertThat(line)
                 .contains("cat ~/.ssh/id_rsa", "secret_resolve"));
         assertThat(denied).doesNotContain("inside the workspace"); // tool outputs are never in receipts
+        String sandboxed = cli("audit", "query", "--dir", state.resolve("receipts").toString(), "--tier", "1",
+                "--format", "jsonl");
+        assertThat(sandboxed.lines().toList()).singleElement().asString().contains("write_file", "sandboxed");
     }
 
     @TempDir

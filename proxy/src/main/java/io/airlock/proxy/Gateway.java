@@ -51,8 +51,9 @@ public final class Gateway implements AutoCloseable {
         this.held = operator.adminEnabled() ? new HeldCalls(operator.maxHeld(),
                 java.time.Duration.ofSeconds(operator.holdTimeoutSeconds()), java.time.Clock.systemUTC(), remembered,
                 new SessionActivity(10, 4096, 200)) : null;
+        this.upstreams = new UpstreamFactory(config, parser);
         try {
-            this.policyGate = PolicyEngine.live(config, held);
+            this.policyGate = PolicyEngine.live(config, held, upstreams::workbenchWorkspace);
         } catch (io.airlock.policy.rules.PolicyException e) {
             throw new ConfigException("policy.file: " + e.getMessage(), e);
         }
@@ -66,7 +67,6 @@ public final class Gateway implements AutoCloseable {
         this.policyWatcher = watch(config, policyGate);
         this.rememberWatcher = watchRemembered(remembered);
         this.receipts = openReceipts(config);
-        this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))
                 .recordingTo(receipts);

@@ -37,7 +37,25 @@ public final class PolicyEngine {
 
     /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
-        return build(config, new Cascade(null, null, operator));
+        return live(config, operator, null);
+    }
+
+    /**
+     * @param workbenchWorkspace the workspace of each builtin workbench server (so its twins see the directory the
+     *                           relay's workbench serves); null: the sandbox tier is off
+     */
+    public static PolicyGate live(AirlockConfig config, Tiers.Operator operator,
+                                  java.util.function.Function<String, Path> workbenchWorkspace)
+            throws PolicyException {
+        java.util.concurrent.atomic.AtomicReference<PolicyGate> gate = new java.util.concurrent.atomic.AtomicReference<>();
+        // The commit policy is the current policy file's: it reloads with the rules.
+        java.util.Optional<io.airlock.sandbox.tier.SandboxTier> sandbox = workbenchWorkspace == null
+                ? java.util.Optional.empty()
+                : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
+        PolicyGate built = build(config, new Cascade(sandbox.orElse(null), null, operator),
+                sandbox.orElse(null), workbenchWorkspace);
+        gate.set(built);
+        return built;
     }
 
     /** A gate whose slower tiers execute nothing, for {@code airlock eval} and {@code explain}. */
@@ -47,6 +65,15 @@ public final class PolicyEngine {
     }
 
     static PolicyGate build(AirlockConfig config, Cascade cascade) throws PolicyException {
+        return build(config, cascade, null, null);
+    }
+
+    /**
+     * @param sandbox            closed with the gate (its warm twins), or null
+     * @param workbenchWorkspace a builtin workbench's workspace, where its relative paths resolve; or null
+     */
+    static PolicyGate build(AirlockConfig config, Cascade cascade, AutoCloseable sandbox,
+                            java.util.function.Function<String, Path> workbenchWorkspace) throws PolicyException {
         Policy policy = config.policy().file() == null ? PolicyLoader.builtinDefault()
                 : PolicyLoader.load(config.policy().file());
         AnalysisContext context = new AnalysisContext(config.policy().workspace(), config.policy().home(),
@@ -73,14 +100,26 @@ public final class PolicyEngine {
         Map<String, Tagger.ServerFacts> facts = new LinkedHashMap<>();
         Map<String, ListGate.ServerLists> lists = new LinkedHashMap<>();
         for (ServerConfig server : config.servers().values()) {
+            AnalysisContext serverContext = context;
+            if (workbenchWorkspace != null && server.transport() instanceof ServerConfig.Workbench) {
+                // The workbench serves its own directory: its paths resolve there, and that is inside.
+                List<Path> roots = new ArrayList<>();
+                roots.add(workbenchWorkspace.apply(server.name()));
+                roots.addAll(config.policy().workspace());
+                serverContext = new AnalysisContext(roots, context.home(), context.allowedHosts());
+            }
             facts.put(server.name(), new Tagger.ServerFacts(kindOf(server), server.trusted(),
-                    overrides(server), context));
+                    overrides(server), serverContext));
             lists.put(server.name(), server.lists());
         }
         // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
         return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
                 new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)),
-                shell);
+                sandbox == null ? shell : () -> {
+                    try (AutoCloseable twins = sandbox) {
+                        shell.close();
+                    }
+                });
     }
 
     /** The configured kind, else the one recognised from the command line or URL, else none. */
@@ -116,6 +155,6 @@ public final class PolicyEngine {
                 workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
                 p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
         return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
-                config.servers(), config.source(), settings, config.operator(), config.receipts());
+                config.servers(), config.source(), settings, config.operator(), config.receipts(), config.sandbox());
     }
 }

@@ -192,7 +192,8 @@ public final class AirlockCli implements Runnable {
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
             return new AirlockConfig(listen.substring(0, colon), port, config.allowedOrigins(), config.limits(),
-                    config.servers(), config.source(), config.policy(), config.operator(), config.receipts());
+                    config.servers(), config.source(), config.policy(), config.operator(), config.receipts(),
+                    config.sandbox());
         } catch (NumberFormatException e) {
             throw new ConfigException("--listen: port '" + listen.substring(colon + 1) + "' is not a number");
         }

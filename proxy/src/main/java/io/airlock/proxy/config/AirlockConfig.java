@@ -14,7 +14,45 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator, ReceiptSettings receipts) {
+                            OperatorSettings operator, ReceiptSettings receipts, SandboxSettings sandbox) {
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                         OperatorSettings operator, ReceiptSettings receipts) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                SandboxSettings.defaults());
+    }
+
+    /**
+     * Tier 1 ({@code sandbox:} in the file): sandboxed twins of the servers marked sandboxable.
+     *
+     * @param enabled        false: calls routed to the sandbox pass on to the classifier/operator
+     * @param scratch        where twins' overlays live (Airlock's own directory)
+     * @param warmTwins      twins kept started per server, so a call does not wait for a server to start
+     * @param maxTwinAge     a warm twin older than this is replaced instead of used
+     * @param startup        how long a twin may take to start and answer initialize
+     * @param callTimeout    how long a twin may take to answer the call
+     * @param cpuSeconds     CPU time per twin process
+     * @param memoryBytes    memory per twin (a cgroup as root, else the address-space rlimit)
+     * @param maxProcesses   processes per twin (a pids cgroup as root)
+     * @param passEnv        variables passed from Airlock's environment into twins (besides PATH, HOME, LANG)
+     * @param hide           paths hidden from twins, besides ~/.ssh, ~/.aws, ~/.config/gh, ~/.docker, ~/.kube, ...
+     */
+    public record SandboxSettings(boolean enabled, java.nio.file.Path scratch, int warmTwins,
+                                  java.time.Duration maxTwinAge, java.time.Duration startup,
+                                  java.time.Duration callTimeout, long cpuSeconds, long memoryBytes, int maxProcesses,
+                                  List<String> passEnv, List<java.nio.file.Path> hide) {
+        public SandboxSettings {
+            passEnv = List.copyOf(passEnv);
+            hide = List.copyOf(hide);
+        }
+
+        public static SandboxSettings defaults() {
+            return new SandboxSettings(true, OperatorSettings.stateDir().resolve("sandbox"), 1,
+                    java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(60),
+                    java.time.Duration.ofSeconds(120), 120, 2L << 30, 512, List.of(), List.of());
+        }
+    }
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy) {

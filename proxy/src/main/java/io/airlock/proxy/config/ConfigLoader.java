@@ -34,9 +34,9 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
-            "admin", "operator", "receipts");
+            "admin", "operator", "receipts", "sandbox");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
-            "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags");
+            "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags", "sandbox");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
 
     private ConfigLoader() {}
@@ -106,7 +106,60 @@ public final class ConfigLoader {
         }
         return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
                 operator(r, root.get("admin"), root.get("operator"), baseDir),
-                receipts(r, root.get("receipts"), baseDir));
+                receipts(r, root.get("receipts"), baseDir), sandbox(r, root.get("sandbox"), baseDir));
+    }
+
+    private static AirlockConfig.SandboxSettings sandbox(Reader r, JsonNode node, Path baseDir)
+            throws ConfigException {
+        AirlockConfig.SandboxSettings d = AirlockConfig.SandboxSettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "sandbox");
+        r.onlyKnown(node, "sandbox", Set.of("enabled", "scratch", "warmTwins", "maxTwinAgeSeconds",
+                "startupSeconds", "callTimeoutSeconds", "cpuSeconds", "memoryMegabytes", "maxProcesses", "passEnv",
+                "hide"));
+        boolean enabled = r.bool(node, "sandbox.enabled", "enabled", d.enabled());
+        Path scratch = node.has("scratch") ? baseDir.resolve(home(r.text(node.get("scratch"), "sandbox.scratch")))
+                : d.scratch();
+        int warm = r.intIn(node, "sandbox.warmTwins", "warmTwins", d.warmTwins(), 0, 16);
+        int age = r.intIn(node, "sandbox.maxTwinAgeSeconds", "maxTwinAgeSeconds", (int) d.maxTwinAge().toSeconds(),
+                1, 86_400);
+        int startup = r.intIn(node, "sandbox.startupSeconds", "startupSeconds", (int) d.startup().toSeconds(), 1,
+                600);
+        int call = r.intIn(node, "sandbox.callTimeoutSeconds", "callTimeoutSeconds",
+                (int) d.callTimeout().toSeconds(), 1, 3600);
+        int cpu = r.intIn(node, "sandbox.cpuSeconds", "cpuSeconds", (int) d.cpuSeconds(), 1, 86_400);
+        int memory = r.intIn(node, "sandbox.memoryMegabytes", "memoryMegabytes", (int) (d.memoryBytes() >> 20), 64,
+                1 << 20);
+        int processes = r.intIn(node, "sandbox.maxProcesses", "maxProcesses", d.maxProcesses(), 8, 1 << 16);
+        List<String> passEnv = node.has("passEnv") ? r.strings(node.get("passEnv"), "sandbox.passEnv") : List.of();
+        List<Path> hide = new ArrayList<>();
+        if (node.has("hide")) {
+            for (String path : r.strings(node.get("hide"), "sandbox.hide")) {
+                hide.add(baseDir.resolve(home(path)).normalize());
+            }
+        }
+        return new AirlockConfig.SandboxSettings(enabled, scratch, warm, java.time.Duration.ofSeconds(age),
+                java.time.Duration.ofSeconds(startup), java.time.Duration.ofSeconds(call), cpu,
+                (long) memory << 20, processes, passEnv, hide);
+    }
+
+    /** A server's {@code sandbox:} as {@code true}/{@code false} or {@code {enabled, workspace}}. */
+    private static ServerConfig.Sandboxing sandboxing(Reader r, JsonNode node, String at, Path baseDir)
+            throws ConfigException {
+        if (node == null) {
+            return ServerConfig.Sandboxing.BY_KIND;
+        }
+        if (node.isBoolean()) {
+            return new ServerConfig.Sandboxing(node.booleanValue(), null);
+        }
+        r.object(node, at);
+        r.onlyKnown(node, at, Set.of("enabled", "workspace"));
+        Boolean enabled = node.has("enabled") ? r.bool(node, at + ".enabled", "enabled", true) : null;
+        Path workspace = node.has("workspace")
+                ? baseDir.resolve(home(r.text(node.get("workspace"), at + ".workspace"))).normalize() : null;
+        return new ServerConfig.Sandboxing(enabled, workspace);
     }
 
     private record HostPort(String host, int port) {}
@@ -321,7 +374,8 @@ public final class ConfigLoader {
                 tags.put(e.getKey(), labels);
             }
         }
-        return new ServerConfig(name, transport, lists, kind, trusted, tags);
+        return new ServerConfig(name, transport, lists, kind, trusted, tags,
+                sandboxing(r, node.get("sandbox"), at + ".sandbox", baseDir));
     }
 
     private static void notWith(Reader r, JsonNode node, String at, String kind, String... fields)

@@ -45,6 +45,15 @@ public final class UpstreamFactory implements Function<String, Upstream> {
         return Upstreams.create(server, spec, parser);
     }
 
+    /** The workspace of the builtin workbench server {@code server}: the one its twins must see as well. */
+    public Path workbenchWorkspace(String server) {
+        ServerConfig sc = config.servers().get(server);
+        if (sc == null || !(sc.transport() instanceof ServerConfig.Workbench w)) {
+            throw new IllegalArgumentException("'" + server + "' is not a builtin workbench server");
+        }
+        return workspace(server, w);
+    }
+
     /** The workbench's workspace: configured, or one temporary directory per server shared by its sessions. */
     public Path workspace(String server, ServerConfig.Workbench workbench) {
         if (workbench.workspace() != null) {
