@@ -68,8 +68,17 @@ public final class AirlockCli implements Runnable {
         @Option(names = "--listen", description = "host:port to listen on (overrides the config).")
         String listen;
 
+        @Option(names = "--log-format", description = "json: one JSON object per log line (secrets "
+                + "redacted, as in text), like ops.logFormat: json or AIRLOCK_LOG_FORMAT=json. Default: text.")
+        LogFormatOption logFormat;
+
+        enum LogFormatOption { text, json }
+
         @Override
         public Integer call() throws Exception {
+            if (logFormat != null) {
+                io.airlock.proxy.ops.LogFormat.apply(logFormat.name());
+            }
             AirlockConfig config;
             try {
                 config = withListen(configOption.load(), listen);

@@ -14,7 +14,32 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator, ReceiptSettings receipts) {
+                            OperatorSettings operator, ReceiptSettings receipts, OpsSettings ops) {
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                         OperatorSettings operator, ReceiptSettings receipts) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts, OpsSettings.defaults());
+    }
+
+    /**
+     * Operations ({@code ops:} in the file; docs/ADMIN-API.md, deploy/README.md).
+     *
+     * @param metricsTokenFile a read-only token for {@code /metrics} (created 0600 on first start), or null: then
+     *                         only the admin token opens it
+     * @param logFormat        {@code text} (default) or {@code json} (one JSON object per line, secrets redacted)
+     */
+    public record OpsSettings(java.nio.file.Path metricsTokenFile, String logFormat) {
+        public OpsSettings {
+            if (!logFormat.equals("text") && !logFormat.equals("json")) {
+                throw new IllegalArgumentException("logFormat: " + logFormat + " (expected: text or json)");
+            }
+        }
+
+        public static OpsSettings defaults() {
+            return new OpsSettings(null, "text");
+        }
+    }
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy) {
@@ -134,6 +159,7 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                ops);
     }
 }
