@@ -69,12 +69,30 @@ public final class Readiness {
         if (receipts != null) {
             problems.add("receipts: " + receipts);
         }
+        // HTTP upstreams are probed at once, each on its own virtual thread: N unreachable hosts cost one timeout.
+        List<java.util.concurrent.Future<String>> checks = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ServerConfig server : config.servers().values()) {
+                checks.add(switch (server.transport()) {
+                    case ServerConfig.Stdio stdio -> CompletableFuture.completedFuture(stdio(stdio.command(),
+                            stdio.cwd()));
+                    case ServerConfig.Workbench w -> CompletableFuture.completedFuture(
+                            stdio(WorkbenchServer.command(Path.of(".")), null));
+                    case ServerConfig.Http http -> threads.submit(() -> http(server.name(), http.url()));
+                });
+            }
+        }
+        int i = 0;
         for (ServerConfig server : config.servers().values()) {
-            String problem = switch (server.transport()) {
-                case ServerConfig.Stdio stdio -> stdio(stdio.command(), stdio.cwd());
-                case ServerConfig.Workbench w -> stdio(WorkbenchServer.command(Path.of(".")), null);
-                case ServerConfig.Http http -> http(server.name(), http.url());
-            };
+            String problem;
+            try {
+                problem = checks.get(i++).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                problem = "the check failed: " + e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem = "the check was interrupted";
+            }
             if (problem != null) {
                 problems.add("server '" + server.name() + "': " + problem);
             }
