@@ -6,12 +6,14 @@
 #   scripts/setup-test-deps.sh --force    reinstall Node 22 and the npm packages
 #
 # What it does:
-#   1. OS tools bwrap, shfmt, tmux (Debian packages bubblewrap, shfmt, tmux):
+#   1. OS tools bwrap, shfmt, tmux (Debian packages bubblewrap, shfmt, tmux), and for
+#      scripts/check-deploy.sh docker-compose, yamllint, systemd-analyze (docker-compose, yamllint, systemd):
 #      as root it runs apt-get; otherwise it tells you the command and exits 1
 #      (set AIRLOCK_SKIP_APT=1 to skip this step).
 #   2. Node.js 22 (npm package node@$NODE_VERSION) into it-tests/node/.runtime.
 #   3. The npm packages of it-tests/node/package.json, with `npm ci` from the
 #      committed package-lock.json, run by that Node 22.
+#   3b. The deploy linters of deploy/lint/package.json (dockerfilelint), with `npm ci`.
 #   4. Writes it-tests/node/.runtime/env (AIRLOCK_NODE=..., AIRLOCK_NODE_MODULES=...)
 #      for the Java tests.
 #
@@ -58,8 +60,11 @@ ensure_os_tools() {
   command -v bwrap >/dev/null 2>&1 || missing_pkgs+=(bubblewrap)
   command -v shfmt >/dev/null 2>&1 || missing_pkgs+=(shfmt)
   command -v tmux >/dev/null 2>&1 || missing_pkgs+=(tmux)
+  command -v docker-compose >/dev/null 2>&1 || missing_pkgs+=(docker-compose)
+  command -v yamllint >/dev/null 2>&1 || missing_pkgs+=(yamllint)
+  command -v systemd-analyze >/dev/null 2>&1 || missing_pkgs+=(systemd)
   if [ ${#missing_pkgs[@]} -eq 0 ]; then
-    say "OS tools: bwrap, shfmt, tmux present"
+    say "OS tools: bwrap, shfmt, tmux, docker-compose, yamllint, systemd-analyze present"
     return
   fi
   if [ "${AIRLOCK_SKIP_APT:-0}" = "1" ]; then
@@ -70,22 +75,22 @@ ensure_os_tools() {
     {
       echo "setup-test-deps: ERROR: missing Debian packages: ${missing_pkgs[*]}"
       echo "  Install them with:"
-      echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends bubblewrap shfmt tmux"
+      echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing_pkgs[*]}"
       echo "  or re-run with AIRLOCK_SKIP_APT=1 to continue without them."
     } >&2
     exit 1
   fi
   command -v apt-get >/dev/null 2>&1 ||
-    die "missing ${missing_pkgs[*]} and apt-get is not available; install bubblewrap, shfmt and tmux with your package manager (or set AIRLOCK_SKIP_APT=1)"
+    die "missing ${missing_pkgs[*]} and apt-get is not available; install them with your package manager (or set AIRLOCK_SKIP_APT=1)"
   say "OS tools: installing ${missing_pkgs[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q --no-install-recommends bubblewrap shfmt tmux || die "apt-get install failed"
+  apt-get install -y -q --no-install-recommends "${missing_pkgs[@]}" || die "apt-get install failed"
   local t
-  for t in bwrap shfmt tmux; do
+  for t in bwrap shfmt tmux docker-compose yamllint systemd-analyze; do
     command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"
   done
-  say "OS tools: installed bubblewrap, shfmt, tmux"
+  say "OS tools: installed ${missing_pkgs[*]}"
 }
 
 # ----------------------------------------------------------------- 2. Node 22
@@ -192,6 +197,23 @@ print_versions() {
     }' "$NODE_MODULES"
 }
 
+# ----------------------------------------------------------------- 3b. deploy linters
+DEPLOY_LINT="$ROOT/deploy/lint"
+ensure_deploy_linters() {
+  local stamp="$DEPLOY_LINT/node_modules/.airlock-setup-stamp" fp
+  fp="$(cat "$DEPLOY_LINT/package.json" "$DEPLOY_LINT/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [ "$FORCE" = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fp" ] &&
+    [ -x "$DEPLOY_LINT/node_modules/.bin/dockerfilelint" ]; then
+    say "deploy linters: up to date in $DEPLOY_LINT/node_modules"
+    return
+  fi
+  (cd "$DEPLOY_LINT" && env "PATH=$(dirname "$NODE_BIN"):$PATH" npm ci --no-audit --no-fund --loglevel=error) ||
+    die "npm ci failed in $DEPLOY_LINT (see above)"
+  [ -x "$DEPLOY_LINT/node_modules/.bin/dockerfilelint" ] || die "dockerfilelint is missing after npm ci in $DEPLOY_LINT"
+  echo "$fp" >"$stamp"
+  say "deploy linters: installed in $DEPLOY_LINT/node_modules"
+}
+
 # ----------------------------------------------------------------- 4. env file
 write_env_file() {
   local tmp="$ENV_FILE.tmp.$$"
@@ -216,6 +238,7 @@ fi
 
 ensure_node
 ensure_npm_packages
+ensure_deploy_linters
 write_env_file
 
 say "done in $((SECONDS - START))s"

@@ -32,11 +32,14 @@ public final class Gateway implements AutoCloseable {
     private final ReceiptRecorder receipts;
     private final UpstreamFactory upstreams;
     private final SessionRegistry sessions;
-    private AirlockServer server;
+    private volatile AirlockServer server;
+    private final io.airlock.proxy.ops.AirlockMetrics metrics = new io.airlock.proxy.ops.AirlockMetrics();
+    private final io.airlock.proxy.ops.Readiness readiness;
 
     /** @throws ConfigException when the configured policy file is missing or invalid */
     public Gateway(AirlockConfig config) throws ConfigException {
         this.config = config;
+        io.airlock.proxy.ops.LogFormat.apply(config.ops().logFormat());
         AirlockConfig.Limits limits = config.limits();
         this.parser = new JsonRpcParser(new ParseLimits(limits.maxFrameBytes(), limits.maxDepth(),
                 limits.maxFrameBytes(), 64));
@@ -69,7 +72,17 @@ public final class Gateway implements AutoCloseable {
         this.receipts = openReceipts(config);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))
-                .recordingTo(receipts);
+                .recordingTo(metrics.recording(receipts));
+        if (receipts != null) {
+            metrics.watch(receipts.log());
+        }
+        if (held != null) {
+            metrics.watch(held);
+        }
+        metrics.gauge("airlock.sessions", "Open agent sessions (Streamable HTTP, SSE and stdio)",
+                () -> sessions.all().size());
+        this.readiness = new io.airlock.proxy.ops.Readiness(config,
+                () -> receipts == null ? null : receipts.unavailable());
     }
 
     /** Reloads the policy file when it changes; a broken edit is logged and the running revision stays. */
@@ -163,9 +176,26 @@ public final class Gateway implements AutoCloseable {
         return bound;
     }
 
+    private io.airlock.proxy.ops.OpsEndpoints ops() throws ConfigException {
+        java.nio.file.Path file = config.ops().metricsTokenFile();
+        AdminToken metricsToken = null;
+        if (file != null) {
+            try {
+                metricsToken = AdminToken.loadOrCreate(file);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("ops.metricsTokenFile: " + e.getMessage(), e);
+            }
+        }
+        io.airlock.proxy.ops.Liveness liveness = new io.airlock.proxy.ops.Liveness(() -> {
+            AirlockServer front = server;
+            return front == null ? java.util.List.of() : front.loops();
+        }, 2000);
+        return new io.airlock.proxy.ops.OpsEndpoints(metrics, readiness, liveness, metricsToken);
+    }
+
     private InetSocketAddress bindAdmin(String host, int port, AdminToken token)
             throws ConfigException, InterruptedException {
-        admin = new AdminServer(host, port, token, held, () -> policyGate.policy().revision());
+        admin = new AdminServer(host, port, token, held, () -> policyGate.policy().revision(), ops());
         try {
             return admin.start();
         } catch (InterruptedException e) {
@@ -204,6 +234,24 @@ public final class Gateway implements AutoCloseable {
     public InetSocketAddress startHttp() throws InterruptedException {
         server = new AirlockServer(config, parser, sessions);
         return server.start();
+    }
+
+    /**
+     * The metrics registry: tiers wired here register their own gauges and counters on it (see
+     * {@link io.airlock.proxy.ops.AirlockMetrics}).
+     */
+    public io.airlock.proxy.ops.AirlockMetrics metrics() {
+        return metrics;
+    }
+
+    /** What {@code /readyz} checks. */
+    public io.airlock.proxy.ops.Readiness readiness() {
+        return readiness;
+    }
+
+    /** The receipt log, or null when receipts are off. */
+    public io.airlock.receipts.ReceiptLog receiptLog() {
+        return receipts == null ? null : receipts.log();
     }
 
     public AirlockConfig config() {

@@ -154,7 +154,6 @@ public final class PolicyEngine {
         AirlockConfig.PolicySettings settings = new AirlockConfig.PolicySettings(p.file(),
                 workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
                 p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
-        return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
-                config.servers(), config.source(), settings, config.operator(), config.receipts(), config.sandbox());
+        return config.withPolicy(settings);
     }
 }

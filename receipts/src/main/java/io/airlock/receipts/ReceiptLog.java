@@ -137,10 +137,14 @@ public final class ReceiptLog implements AutoCloseable {
                            long checkpoints, long syncs, long durableTicket) {
     }
 
-    private static final Pending CLOSE = new Pending(-1, new byte[0], null);
+    private static final Pending CLOSE = new Pending(-1, new byte[0], null, 0);
 
-    /** A queued line: its encoded body, or the entry to build and encode on the writer thread. */
-    private record Pending(long ticket, byte[] body, java.util.function.Supplier<? extends Entry> later) {
+    /**
+     * A queued line: its encoded body, or the entry to build and encode on the writer thread; {@code queuedNanos}
+     * for the write lag.
+     */
+    private record Pending(long ticket, byte[] body, java.util.function.Supplier<? extends Entry> later,
+                           long queuedNanos) {
     }
 
 
@@ -166,6 +170,7 @@ public final class ReceiptLog implements AutoCloseable {
     private volatile long linesWritten;
     private volatile long checkpoints;
     private volatile long syncs;
+    private volatile java.util.function.LongConsumer writeLag = nanos -> { };
 
     // Owned by the writer thread (and by open() before the writer starts).
     private FileChannel channel;
@@ -181,6 +186,8 @@ public final class ReceiptLog implements AutoCloseable {
     private long lastForceNanos;
     private boolean dirty;
     private long writtenTicket;
+    /** When the oldest line written since the last force was queued; 0 when none is waiting for a force. */
+    private long oldestUnforcedNanos;
 
     private ReceiptLog(Options options) throws IOException {
         this.options = options;
@@ -260,7 +267,7 @@ public final class ReceiptLog implements AutoCloseable {
                         + " entries behind (disk too slow?); the call was not recorded");
             }
             long ticket = nextTicket++;
-            queue.add(new Pending(ticket, body, later));
+            queue.add(new Pending(ticket, body, later, System.nanoTime()));
             accepted.increment();
             return new Append.Accepted(ticket);
         }
@@ -297,6 +304,19 @@ public final class ReceiptLog implements AutoCloseable {
             }
             return true;
         }
+    }
+
+    /**
+     * Reports, after each fsync, how long the oldest line it made durable had waited since it was queued (the
+     * write lag, group-commit interval included). Called on the writer thread: it must be fast and never block.
+     */
+    public void onWriteLag(java.util.function.LongConsumer nanos) {
+        this.writeLag = java.util.Objects.requireNonNull(nanos, "nanos");
+    }
+
+    /** Lines queued and not yet durable (accepted minus forced), for a gauge. */
+    public long backlog() {
+        return Math.max(0, accepted.sum() - durableTicket);
     }
 
     public Counters counters() {
@@ -522,6 +542,9 @@ public final class ReceiptLog implements AutoCloseable {
                         }
                         writeLine(encode(pending));
                         writtenTicket = pending.ticket();
+                        if (oldestUnforcedNanos == 0) {
+                            oldestUnforcedNanos = pending.queuedNanos();
+                        }
                         if (linesSinceCheckpoint >= options.checkpointEvery()) {
                             writeCheckpoint();
                         }
@@ -625,6 +648,15 @@ public final class ReceiptLog implements AutoCloseable {
         synchronized (durableMonitor) {
             durableTicket = writtenTicket;
             durableMonitor.notifyAll();
+        }
+        if (oldestUnforcedNanos != 0) {
+            long lag = lastForceNanos - oldestUnforcedNanos;
+            oldestUnforcedNanos = 0;
+            try {
+                writeLag.accept(lag);
+            } catch (RuntimeException e) {
+                // A metrics sink must not stop the audit trail.
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import io.airlock.policy.operator.HeldCalls;
 import io.airlock.policy.operator.RememberedApprovals;
 import io.airlock.policy.operator.SessionActivity;
 import io.airlock.proxy.http.OriginPolicy;
+import io.airlock.proxy.ops.AirlockMetrics;
+import io.airlock.proxy.ops.OpsEndpoints;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -42,8 +44,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
     static final String VERSION = "1";
 
+    /** @param ops health and metrics endpoints, or null when not served */
     record Context(AdminToken token, HeldCalls held, AdminEvents events, OriginPolicy origins,
-                   Supplier<String> policyRevision) {}
+                   Supplier<String> policyRevision, OpsEndpoints ops) {}
 
     private final Context context;
 
@@ -57,7 +60,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponseStatus.BAD_REQUEST, AdminJson.error("malformed HTTP request"));
             return;
         }
-        if (!context.token().accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        String rawPath = new QueryStringDecoder(request.uri()).path();
+        boolean get = request.method().equals(HttpMethod.GET);
+        if (context.ops() != null && get && (rawPath.equals("/healthz") || rawPath.equals("/readyz"))) {
+            // Before the token: probes carry none. The answer says only ok or not (details need the token).
+            probe(ctx, request, rawPath.equals("/healthz"));
+            return;
+        }
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        boolean metrics = context.ops() != null && rawPath.equals("/metrics");
+        boolean admitted = context.token().accepts(authorization) || metrics && context.ops().metricsToken() != null
+                && context.ops().metricsToken().accepts(authorization);
+        if (!admitted) {
             respondEmpty(ctx, request, HttpResponseStatus.UNAUTHORIZED);
             return;
         }
@@ -108,16 +122,74 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             respond(ctx, request, HttpResponseStatus.OK, body);
         } else if (path.equals("/v1/events") && method.equals(HttpMethod.GET)) {
             events(ctx);
+        } else if (metrics && get) {
+            scrape(ctx, request);
         } else if (path.equals("/v1/status") && method.equals(HttpMethod.GET)) {
             ObjectNode body = AdminJson.MAPPER.createObjectNode().put("version", VERSION)
                     .put("held", context.held().waiting().size()).put("heldLimit", context.held().capacity())
                     .put("refusedFull", context.held().refusedFull())
                     .put("policyRevision", context.policyRevision().get());
-            respond(ctx, request, HttpResponseStatus.OK, body);
+            if (context.ops() == null) {
+                respond(ctx, request, HttpResponseStatus.OK, body);
+                return;
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            // The details /readyz keeps from unauthenticated callers.
+            context.ops().readiness().check().thenAccept(report -> {
+                body.put("ready", report.ready());
+                ArrayNode problems = body.putArray("notReady");
+                report.problems().forEach(problems::add);
+                write(ctx, HttpResponseStatus.OK, bytes(body), keepAlive);
+            });
         } else {
             respond(ctx, request, HttpResponseStatus.NOT_FOUND, AdminJson.error("no such endpoint: " + method + " "
                     + path + " (see docs/ADMIN-API.md)"));
         }
+    }
+
+    private void probe(ChannelHandlerContext ctx, FullHttpRequest request, boolean live) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        OpsEndpoints ops = context.ops();
+        java.util.concurrent.CompletableFuture<String> problem = live
+                ? ops.liveness().check(ctx.executor())
+                : ops.readiness().check().thenApply(r -> r.ready() ? null : String.join("; ", r.problems()));
+        problem.whenComplete((why, error) -> {
+            boolean ok = error == null && why == null;
+            if (!ok) {
+                notReady(live, error != null ? error.toString() : why);
+            }
+            write(ctx, ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    bytes(AdminJson.MAPPER.createObjectNode().put("status", ok ? "ok" : live ? "unhealthy"
+                            : "not ready")), keepAlive);
+        });
+    }
+
+    /** Logs why a probe failed, once per distinct reason, so a failing probe every few seconds is not a flood. */
+    private static void notReady(boolean live, String why) {
+        String key = (live ? "healthz: " : "readyz: ") + why;
+        if (!key.equals(lastProbeProblem)) {
+            lastProbeProblem = key;
+            log.warn("{} (details also in GET /v1/status with the admin token)", key);
+        }
+    }
+
+    private static volatile String lastProbeProblem;
+
+    /** Off the event loop: gauges read other components (held calls, the receipt log) at scrape time. */
+    private void scrape(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        Thread.ofVirtual().name("admin-metrics").start(() -> {
+            byte[] text;
+            try {
+                text = context.ops().metrics().scrape().getBytes(StandardCharsets.UTF_8);
+            } catch (RuntimeException e) {
+                log.error("metrics scrape failed", e);
+                write(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, bytes(AdminJson.error("scrape failed")),
+                        keepAlive);
+                return;
+            }
+            write(ctx, HttpResponseStatus.OK, text, keepAlive, AirlockMetrics.contentType());
+        });
     }
 
     private void decide(ChannelHandlerContext ctx, FullHttpRequest request, String id) {
@@ -218,10 +290,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive) {
+        write(ctx, status, body, keepAlive, "application/json");
+    }
+
+    private static void write(ChannelHandlerContext ctx, HttpResponseStatus status, byte[] body, boolean keepAlive,
+                              String contentType) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         if (body.length > 0) {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (keepAlive) {

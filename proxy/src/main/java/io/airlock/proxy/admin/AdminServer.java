@@ -34,11 +34,17 @@ public final class AdminServer implements AutoCloseable {
     private Channel channel;
 
     public AdminServer(String host, int port, AdminToken token, HeldCalls held, Supplier<String> policyRevision) {
+        this(host, port, token, held, policyRevision, null);
+    }
+
+    /** @param ops {@code /healthz}, {@code /readyz} and {@code /metrics}, or null to serve only the operator API */
+    public AdminServer(String host, int port, AdminToken token, HeldCalls held, Supplier<String> policyRevision,
+                       io.airlock.proxy.ops.OpsEndpoints ops) {
         this.host = host;
         this.port = port;
         this.events = new AdminEvents(held);
         this.context = new AdminHandler.Context(token, held, events, new OriginPolicy(List.of(), host),
-                policyRevision);
+                policyRevision, ops);
     }
 
     public InetSocketAddress start() throws InterruptedException {

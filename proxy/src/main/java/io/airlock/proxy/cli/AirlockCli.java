@@ -68,8 +68,17 @@ public final class AirlockCli implements Runnable {
         @Option(names = "--listen", description = "host:port to listen on (overrides the config).")
         String listen;
 
+        @Option(names = "--log-format", description = "json: one JSON object per log line (secrets "
+                + "redacted, as in text), like ops.logFormat: json or AIRLOCK_LOG_FORMAT=json. Default: text.")
+        LogFormatOption logFormat;
+
+        enum LogFormatOption { text, json }
+
         @Override
         public Integer call() throws Exception {
+            if (logFormat != null) {
+                io.airlock.proxy.ops.LogFormat.apply(logFormat.name());
+            }
             AirlockConfig config;
             try {
                 config = withListen(configOption.load(), listen);
@@ -191,9 +200,7 @@ public final class AirlockCli implements Runnable {
         }
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
-            return new AirlockConfig(listen.substring(0, colon), port, config.allowedOrigins(), config.limits(),
-                    config.servers(), config.source(), config.policy(), config.operator(), config.receipts(),
-                    config.sandbox());
+            return config.withListen(listen.substring(0, colon), port);
         } catch (NumberFormatException e) {
             throw new ConfigException("--listen: port '" + listen.substring(colon + 1) + "' is not a number");
         }

@@ -14,13 +14,26 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator, ReceiptSettings receipts, SandboxSettings sandbox) {
+                            OperatorSettings operator, ReceiptSettings receipts, SandboxSettings sandbox,
+                            OpsSettings ops) {
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy,
                          OperatorSettings operator, ReceiptSettings receipts) {
         this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
-                SandboxSettings.defaults());
+                SandboxSettings.defaults(), OpsSettings.defaults());
+    }
+
+    /** This config listening on another address (the command line's {@code --listen}). */
+    public AirlockConfig withListen(String newHost, int newPort) {
+        return new AirlockConfig(newHost, newPort, allowedOrigins, limits, servers, source, policy, operator,
+                receipts, sandbox, ops);
+    }
+
+    /** This config with other policy settings (eval/explain's {@code --workspace}, {@code --home}). */
+    public AirlockConfig withPolicy(PolicySettings newPolicy) {
+        return new AirlockConfig(host, port, allowedOrigins, limits, servers, source, newPolicy, operator, receipts,
+                sandbox, ops);
     }
 
     /**
@@ -51,6 +64,25 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
             return new SandboxSettings(true, OperatorSettings.stateDir().resolve("sandbox"), 1,
                     java.time.Duration.ofMinutes(5), java.time.Duration.ofSeconds(60),
                     java.time.Duration.ofSeconds(120), 120, 2L << 30, 512, List.of(), List.of());
+        }
+    }
+
+    /**
+     * Operations ({@code ops:} in the file; docs/ADMIN-API.md, deploy/README.md).
+     *
+     * @param metricsTokenFile a read-only token for {@code /metrics} (created 0600 on first start), or null: then
+     *                         only the admin token opens it
+     * @param logFormat        {@code text} (default) or {@code json} (one JSON object per line, secrets redacted)
+     */
+    public record OpsSettings(java.nio.file.Path metricsTokenFile, String logFormat) {
+        public OpsSettings {
+            if (!logFormat.equals("text") && !logFormat.equals("json")) {
+                throw new IllegalArgumentException("logFormat: " + logFormat + " (expected: text or json)");
+            }
+        }
+
+        public static OpsSettings defaults() {
+            return new OpsSettings(null, "text");
         }
     }
 
@@ -172,6 +204,6 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts);
+        return withListen(host, newPort);
     }
 }

@@ -34,7 +34,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
-            "admin", "operator", "receipts", "sandbox");
+            "admin", "operator", "receipts", "sandbox", "ops");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
             "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags", "sandbox");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
@@ -106,7 +106,8 @@ public final class ConfigLoader {
         }
         return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
                 operator(r, root.get("admin"), root.get("operator"), baseDir),
-                receipts(r, root.get("receipts"), baseDir), sandbox(r, root.get("sandbox"), baseDir));
+                receipts(r, root.get("receipts"), baseDir), sandbox(r, root.get("sandbox"), baseDir),
+                ops(r, root.get("ops"), baseDir));
     }
 
     private static AirlockConfig.SandboxSettings sandbox(Reader r, JsonNode node, Path baseDir)
@@ -160,6 +161,23 @@ public final class ConfigLoader {
         Path workspace = node.has("workspace")
                 ? baseDir.resolve(home(r.text(node.get("workspace"), at + ".workspace"))).normalize() : null;
         return new ServerConfig.Sandboxing(enabled, workspace);
+    }
+
+    private static AirlockConfig.OpsSettings ops(Reader r, JsonNode node, Path baseDir) throws ConfigException {
+        AirlockConfig.OpsSettings d = AirlockConfig.OpsSettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "ops");
+        r.onlyKnown(node, "ops", Set.of("metricsTokenFile", "logFormat"));
+        Path metricsToken = node.has("metricsTokenFile")
+                ? baseDir.resolve(home(r.text(node.get("metricsTokenFile"), "ops.metricsTokenFile")))
+                : d.metricsTokenFile();
+        String format = node.has("logFormat") ? r.text(node.get("logFormat"), "ops.logFormat") : d.logFormat();
+        if (!format.equals("text") && !format.equals("json")) {
+            throw r.error("ops.logFormat", "'" + format + "' (expected: text or json)");
+        }
+        return new AirlockConfig.OpsSettings(metricsToken, format);
     }
 
     private record HostPort(String host, int port) {}

@@ -73,6 +73,16 @@ public final class AirlockServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** The event loops (acceptor and workers), for the liveness probe; empty before {@link #start()}. */
+    public java.util.List<io.netty.util.concurrent.EventExecutor> loops() {
+        java.util.List<io.netty.util.concurrent.EventExecutor> all = new java.util.ArrayList<>();
+        if (boss != null) {
+            boss.forEach(all::add);
+            workers.forEach(all::add);
+        }
+        return all;
+    }
+
     @Override
     public void close() {
         if (channel != null) {

@@ -23,6 +23,12 @@ public interface CallRecorder {
     default void finished(String decisionId, Outcome outcome, long resultBytes, long upstreamMicros) {
     }
 
+    /** Like {@link #finished(String, Outcome, long, long)}, with the call's request (for per-server metrics). */
+    default void finished(GateRequest request, String decisionId, Outcome outcome, long resultBytes,
+                          long upstreamMicros) {
+        finished(decisionId, outcome, resultBytes, upstreamMicros);
+    }
+
     /**
      * Every message of a session as it passed through (for deep review), when full-traffic capture is on; by default
      * nothing is kept. Never blocks; never throws.

@@ -312,7 +312,7 @@ public final class RelaySession implements UpstreamListener {
         }
         long upstreamMicros = audit.forwardedNanos == 0 ? 0 : (System.nanoTime() - audit.forwardedNanos) / 1000;
         try {
-            recorder.finished(audit.decisionId, outcome, resultBytes, upstreamMicros);
+            recorder.finished(audit.request, audit.decisionId, outcome, resultBytes, upstreamMicros);
         } catch (RuntimeException e) {
             log.error("session {}: recording a call's end failed", id, e);
         }
