@@ -56,7 +56,8 @@ public final class Gateway implements AutoCloseable {
                 new SessionActivity(10, 4096, 200)) : null;
         this.upstreams = new UpstreamFactory(config, parser);
         try {
-            this.policyGate = PolicyEngine.live(config, held, upstreams::workbenchWorkspace);
+            this.policyGate = PolicyEngine.live(config, held, upstreams::workbenchWorkspace,
+                    tier -> SandboxEngine.watch(tier, metrics));
         } catch (io.airlock.policy.rules.PolicyException e) {
             throw new ConfigException("policy.file: " + e.getMessage(), e);
         }

@@ -37,7 +37,7 @@ public final class PolicyEngine {
 
     /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
-        return live(config, operator, null);
+        return live(config, operator, null, tier -> { });
     }
 
     /**
@@ -45,13 +45,15 @@ public final class PolicyEngine {
      *                           relay's workbench serves); null: the sandbox tier is off
      */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator,
-                                  java.util.function.Function<String, Path> workbenchWorkspace)
+                                  java.util.function.Function<String, Path> workbenchWorkspace,
+                                  java.util.function.Consumer<io.airlock.sandbox.tier.SandboxTier> sandboxStarted)
             throws PolicyException {
         java.util.concurrent.atomic.AtomicReference<PolicyGate> gate = new java.util.concurrent.atomic.AtomicReference<>();
         // The commit policy is the current policy file's: it reloads with the rules.
         java.util.Optional<io.airlock.sandbox.tier.SandboxTier> sandbox = workbenchWorkspace == null
                 ? java.util.Optional.empty()
                 : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
+        sandbox.ifPresent(sandboxStarted);
         PolicyGate built = build(config, new Cascade(sandbox.orElse(null), null, operator),
                 sandbox.orElse(null), workbenchWorkspace);
         gate.set(built);

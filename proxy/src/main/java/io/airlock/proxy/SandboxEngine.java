@@ -51,6 +51,7 @@ public final class SandboxEngine {
             return Optional.empty();
         }
         Map<String, TwinPool> pools = new LinkedHashMap<>();
+        Map<String, io.airlock.sandbox.tier.DirectExec> direct = new LinkedHashMap<>();
         String missing = null;
         for (ServerConfig server : config.servers().values()) {
             if (!sandboxable(server)) {
@@ -66,14 +67,70 @@ public final class SandboxEngine {
             Optional<TwinLauncher> launcher = launcher(config, server, workbenchWorkspace);
             launcher.ifPresent(l -> pools.put(server.name(), new TwinPool(l, settings.warmTwins(),
                     settings.maxTwinAge(), Clock.systemUTC())));
+            if (launcher.isPresent() && server.transport() instanceof ServerConfig.Workbench) {
+                direct.put(server.name(), new WorkbenchCommands());
+            }
         }
         if (pools.isEmpty()) {
             return Optional.empty();
         }
         log.info("sandbox tier: twins for {} ({} warm each)", pools.keySet(), settings.warmTwins());
-        SandboxTier tier = new SandboxTier(pools, commitPolicy, operator, settings.callTimeout());
+        SandboxTier tier = new SandboxTier(pools, direct, commitPolicy, operator, settings.callTimeout());
         tier.prestart();
         return Optional.of(tier);
+    }
+
+    /**
+     * The workbench's {@code run_command} is one {@code sh -c} command: the sandbox runs it itself (no JVM twin to
+     * start or warm up) and answers with the text the workbench builds ({@link io.airlock.workbench.CommandReport}).
+     * Arguments the workbench would refuse go to its twin, which refuses them in its own words.
+     */
+    static final class WorkbenchCommands implements io.airlock.sandbox.tier.DirectExec {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        @Override
+        public Optional<Invocation> invocation(io.airlock.policy.cascade.ToolCall call) {
+            if (!"run_command".equals(call.tool()) || !call.arguments().isObject()) {
+                return Optional.empty();
+            }
+            com.fasterxml.jackson.databind.JsonNode command = call.arguments().get("command");
+            com.fasterxml.jackson.databind.JsonNode timeout = call.arguments().get("timeout_seconds");
+            if (command == null || !command.isTextual() || command.asText().isBlank()) {
+                return Optional.empty();
+            }
+            int seconds = io.airlock.workbench.CommandReport.DEFAULT_TIMEOUT_SECONDS;
+            if (timeout != null && !timeout.isNull()) {
+                if (!timeout.isIntegralNumber() || timeout.asInt() < 1
+                        || timeout.asInt() > io.airlock.workbench.CommandReport.MAX_TIMEOUT_SECONDS) {
+                    return Optional.empty();
+                }
+                seconds = timeout.asInt();
+            }
+            return Optional.of(new Invocation(List.of("sh", "-c", command.asText()), java.time.Duration.ofSeconds(
+                    seconds), true, io.airlock.workbench.CommandReport.MAX_OUTPUT_BYTES));
+        }
+
+        @Override
+        public com.fasterxml.jackson.databind.JsonNode result(Invocation invocation, io.airlock.sandbox.SandboxRun run) {
+            String text = io.airlock.workbench.CommandReport.text((int) invocation.timeout().toSeconds(),
+                    run.timedOut(), run.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8), run.stdoutBytes(),
+                    false, run.exitCode());
+            com.fasterxml.jackson.databind.node.ObjectNode result = JSON.createObjectNode();
+            result.putArray("content").addObject().put("type", "text").put("text", text);
+            result.put("isError", io.airlock.workbench.CommandReport.isError(run.timedOut(), run.exitCode()));
+            return result;
+        }
+    }
+
+    /** Tier 1's figures on the metrics endpoint: warm twins, and how calls found them. */
+    static void watch(SandboxTier tier, io.airlock.proxy.ops.AirlockMetrics metrics) {
+        metrics.gauge("airlock.sandbox.twins.warm", "Sandboxed twins started and waiting for a call",
+                () -> tier.pools().values().stream().mapToInt(TwinPool::warmCount).sum());
+        metrics.counterFrom("airlock.sandbox.twins.taken.warm", "Sandboxed calls that found a warm twin",
+                () -> tier.pools().values().stream().mapToLong(TwinPool::warmTakes).sum());
+        metrics.counterFrom("airlock.sandbox.twins.started.cold", "Sandboxed calls that waited for a twin to start",
+                () -> tier.pools().values().stream().mapToLong(TwinPool::coldStarts).sum());
     }
 
     /** As configured on the server, else as the catalog marks its kind; HTTP servers have no twin. */

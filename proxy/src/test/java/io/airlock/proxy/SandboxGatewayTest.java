@@ -62,12 +62,13 @@ class SandboxGatewayTest {
                 listen: 127.0.0.1:0
                 servers:
                   wb: {builtin: workbench, workspace: %s}
+                  plain: {builtin: workbench, workspace: %s, sandbox: false, tags: {"*": []}}
                 policy: {workspace: [%s], home: %s}
                 admin: {listen: "127.0.0.1:0", tokenFile: %s}
                 operator: {holdTimeoutSeconds: 60, rememberFile: %s}
                 receipts: {dir: %s, keyDir: %s}
                 sandbox: {scratch: %s, warmTwins: 1}
-                """.formatted(workspace, workspace, home, dir.resolve("state/token"),
+                """.formatted(workspace, dir.resolve("plain-ws"), workspace, home, dir.resolve("state/token"),
                 dir.resolve("state/remembered.yaml"), dir.resolve("receipts"), dir.resolve("keys"),
                 dir.resolve("sandbox")), "test", dir));
         agentBase = "http://127.0.0.1:" + gateway.startHttp().getPort();
@@ -104,6 +105,22 @@ class SandboxGatewayTest {
         assertThat(workspace.resolve("gen/sub/run.sh")).hasContent("echo hi");
         assertThat(Files.getPosixFilePermissions(workspace.resolve("gen/sub/run.sh")))
                 .contains(PosixFilePermission.OWNER_EXECUTE);
+    }
+
+    @Test
+    void aCommandRunsDirectlyInTheSandboxAndAnswersAsTheWorkbenchItselfWould() throws Exception {
+        Files.createDirectories(dir.resolve("plain-ws"));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> overlays().size() == 1);
+        Path warmTwin = overlays().getFirst();
+        String command = "{\"command\":\"echo out; echo err >&2; printf 'no newline'; exit 3\"}";
+        JsonNode sandboxed = result(call("run_command", command).get(90, TimeUnit.SECONDS));
+        String plainSession = initialize("plain");
+        JsonNode real = result(HTTP.sendAsync(agent(plainSession, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+                + "\"tools/call\",\"params\":{\"name\":\"run_command\",\"arguments\":" + command + "}}", "plain")
+                .build(), HttpResponse.BodyHandlers.ofString()).get(60, TimeUnit.SECONDS));
+        assertThat(text(sandboxed)).isEqualTo(text(real)).contains("out", "err", "exit code: 3");
+        assertThat(sandboxed.path("isError").asBoolean()).isEqualTo(real.path("isError").asBoolean()).isTrue();
+        assertThat(overlays()).as("the warm twin was not needed").contains(warmTwin);
     }
 
     @Test
@@ -189,18 +206,26 @@ class SandboxGatewayTest {
     }
 
     private String initialize() throws Exception {
+        return initialize("wb");
+    }
+
+    private String initialize(String server) throws Exception {
         HttpResponse<String> init = HTTP.send(agent(null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""").build(),
+                "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""", server).build(),
                 HttpResponse.BodyHandlers.ofString());
         String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HTTP.send(agent(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").build(),
+        HTTP.send(agent(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", server).build(),
                 HttpResponse.BodyHandlers.ofString());
         return id;
     }
 
     private HttpRequest.Builder agent(String sessionId, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agentBase + "/mcp/wb"))
+        return agent(sessionId, body, "wb");
+    }
+
+    private HttpRequest.Builder agent(String sessionId, String body, String server) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agentBase + "/mcp/" + server))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         return sessionId == null ? b : b.header("Mcp-Session-Id", sessionId);

@@ -58,19 +58,31 @@ public final class OverlaySandbox {
      */
     public static SandboxRun run(Path workspace, List<String> command, SandboxSpec spec, Path scratch)
             throws IOException, InterruptedException {
-        SandboxProcess sandboxed = start(workspace, command, spec, scratch, null);
+        return run(workspace, command, spec, scratch, false);
+    }
+
+    /**
+     * @param mergeOutput stderr goes into stdout, interleaved as written (as a terminal or {@code 2>&1} shows it);
+     *                    {@link SandboxRun#stderr()} is then empty
+     */
+    public static SandboxRun run(Path workspace, List<String> command, SandboxSpec spec, Path scratch,
+                                 boolean mergeOutput) throws IOException, InterruptedException {
+        SandboxProcess sandboxed = start(workspace, command, spec, scratch, null, mergeOutput);
         try {
             sandboxed.stdin().close();
             AtomicBoolean truncated = new AtomicBoolean();
-            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(
-                    () -> readBounded(sandboxed.stdout(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
-            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(
-                    () -> readBounded(sandboxed.stderr(), spec.maxOutputBytes(), truncated), OverlaySandbox::virtual);
+            java.util.concurrent.atomic.AtomicLong outputBytes = new java.util.concurrent.atomic.AtomicLong();
+            CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readBounded(sandboxed.stdout(),
+                    spec.maxOutputBytes(), truncated, outputBytes), OverlaySandbox::virtual);
+            CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readBounded(sandboxed.stderr(),
+                    spec.maxOutputBytes(), truncated, new java.util.concurrent.atomic.AtomicLong()),
+                    OverlaySandbox::virtual);
             boolean timedOut = !sandboxed.waitFor(spec.wallClock().toMillis());
             sandboxed.stop();
             String out = stdout.join();
             String err = stderr.join();
-            return new SandboxRun(sandboxed.exitValue(), timedOut, out, err, truncated.get(), sandboxed.effects(),
+            return new SandboxRun(sandboxed.exitValue(), timedOut, out, outputBytes.get(), err, truncated.get(),
+                    sandboxed.effects(),
                     sandboxed.overlay(), sandboxed.baseline());
         } catch (IOException | InterruptedException | RuntimeException e) {
             sandboxed.discard();
@@ -86,6 +98,11 @@ public final class OverlaySandbox {
      */
     public static SandboxProcess start(Path workspace, List<String> command, SandboxSpec spec, Path scratch,
                                        Path cwd) throws IOException {
+        return start(workspace, command, spec, scratch, cwd, false);
+    }
+
+    private static SandboxProcess start(Path workspace, List<String> command, SandboxSpec spec, Path scratch,
+                                        Path cwd, boolean mergeOutput) throws IOException {
         String missing = unavailable();
         if (missing != null) {
             throw new IOException("sandbox unavailable: " + missing);
@@ -135,6 +152,7 @@ public final class OverlaySandbox {
             ProcessBuilder builder = new ProcessBuilder(argv);
             builder.environment().clear(); // the unshare/mount step needs nothing; bwrap sets the command's own
             builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+            builder.redirectErrorStream(mergeOutput);
             return new SandboxProcess(builder.start(), lower, overlay, baseline, limits);
         } catch (IOException | RuntimeException e) {
             if (limits != null) {
@@ -145,11 +163,13 @@ public final class OverlaySandbox {
         }
     }
 
-    private static String readBounded(InputStream in, int max, AtomicBoolean truncated) {
+    private static String readBounded(InputStream in, int max, AtomicBoolean truncated,
+                                      java.util.concurrent.atomic.AtomicLong total) {
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         try (in) {
             for (int n; (n = in.read(buffer)) > 0; ) {
+                total.addAndGet(n);
                 int room = max - kept.size();
                 if (room > 0) {
                     kept.write(buffer, 0, Math.min(room, n));

@@ -9,11 +9,13 @@ import java.nio.file.Path;
  *
  * @param exitCode  the process's exit status (128 + signal when killed)
  * @param timedOut  killed for exceeding the wall-clock limit
+ * @param stdoutBytes all the bytes the process wrote to stdout, kept or not
  * @param truncated output beyond the limit was dropped
  * @param overlay   the run's overlay directory; {@code upper} holds the changes
  * @param baseline  the change time of a marker written before the run started (see {@link SandboxProcess#baseline()})
  */
-public record SandboxRun(int exitCode, boolean timedOut, String stdout, String stderr, boolean truncated,
+public record SandboxRun(int exitCode, boolean timedOut, String stdout, long stdoutBytes, String stderr,
+                         boolean truncated,
                          EffectSet effects, Path overlay, java.nio.file.attribute.FileTime baseline) {
 
     /** Where the changed files are (mirrors the workspace layout). */

@@ -212,33 +212,9 @@ final class WorkbenchTools {
             throw new ToolException("Could not start the command: " + e.getMessage());
         }
 
-        StringBuilder text = new StringBuilder();
-        if (r.timedOut()) {
-            text.append("Command timed out after ").append(timeoutSeconds)
-                    .append(" s; the process tree was killed. Output so far:\n");
-        }
-        String output = r.outputText();
-        if (output.isEmpty()) {
-            text.append("(no output)\n");
-        } else {
-            text.append(output);
-            if (!output.endsWith("\n")) {
-                text.append('\n');
-            }
-        }
-        if (r.truncated()) {
-            text.append("[output truncated: showing the first ").append(r.output().length).append(" of ")
-                    .append(r.totalOutputBytes()).append(" bytes]\n");
-        }
-        if (r.outputIncomplete()) {
-            text.append("[output may be incomplete: a background process still holds the output open]\n");
-        }
-        if (r.timedOut()) {
-            text.append("exit code: none (timed out)");
-        } else {
-            text.append("exit code: ").append(r.exitCode());
-        }
-        return result(text.toString(), r.timedOut() || r.exitCode() != 0);
+        String text = CommandReport.text(timeoutSeconds, r.timedOut(), r.output(), r.totalOutputBytes(),
+                r.outputIncomplete(), r.exitCode());
+        return result(text, CommandReport.isError(r.timedOut(), r.exitCode()));
     }
 
     CallToolResult readTextFile(Map<String, Object> args) throws ToolException, IOException {

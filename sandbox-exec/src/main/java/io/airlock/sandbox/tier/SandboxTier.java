@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
     private static final int MAX_SUMMARY_LINES = 200;
 
     private final Map<String, TwinPool> pools;
+    private final Map<String, DirectExec> direct;
     private final Supplier<CommitPolicy> commitPolicy;
     private final Tiers.Operator operator;
     private final Duration callTimeout;
@@ -71,7 +73,14 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
      */
     public SandboxTier(Map<String, TwinPool> pools, Supplier<CommitPolicy> commitPolicy, Tiers.Operator operator,
                        Duration callTimeout) {
+        this(pools, Map.of(), commitPolicy, operator, callTimeout);
+    }
+
+    /** @param direct per server, the tools whose command the sandbox runs itself (see {@link DirectExec}) */
+    public SandboxTier(Map<String, TwinPool> pools, Map<String, DirectExec> direct,
+                       Supplier<CommitPolicy> commitPolicy, Tiers.Operator operator, Duration callTimeout) {
         this.pools = Map.copyOf(pools);
+        this.direct = Map.copyOf(direct);
         this.commitPolicy = commitPolicy;
         this.operator = operator;
         this.callTimeout = callTimeout;
@@ -96,10 +105,13 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
         if (pool == null) {
             return CompletableFuture.failedFuture(new IOException("no sandboxed twin for '" + call.server() + "'"));
         }
+        DirectExec exec = direct.get(call.server());
+        Optional<DirectExec.Invocation> invocation = exec == null ? Optional.empty() : exec.invocation(call);
         CompletableFuture<Ran> ran = new CompletableFuture<>();
         Thread.ofVirtual().name("sandbox-" + call.server()).start(() -> {
             try {
-                ran.complete(runInTwin(pool, call));
+                ran.complete(invocation.isPresent() ? runDirectly(pool, exec, invocation.get(), call)
+                        : runInTwin(pool, call));
             } catch (Throwable e) {
                 ran.completeExceptionally(e);
             }
@@ -107,8 +119,29 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
         return ran.thenCompose(r -> decide(r, call, tags, evaluation));
     }
 
-    /** The twin's answer and its stopped process, whose overlay holds the effects. */
-    private record Ran(StdioTwin twin, JsonNode result, ChangeSet changes, Baseline baseline) {}
+    /** The answer, the effects, and what holds them (a stopped twin, or a direct run's overlay). */
+    private record Ran(AutoCloseable resources, JsonNode result, ChangeSet changes, Baseline baseline) {}
+
+    /** The command itself in the sandbox, over the same workspace and limits as the server's twins. */
+    private Ran runDirectly(TwinPool pool, DirectExec exec, DirectExec.Invocation invocation, ToolCall call)
+            throws Exception {
+        if (call.cancellation().isCancelled()) {
+            throw new IOException("the call was cancelled");
+        }
+        io.airlock.sandbox.SandboxSpec spec = pool.launcher().spec();
+        spec = new io.airlock.sandbox.SandboxSpec(spec.environment(), spec.hidden(), spec.cpuSeconds(),
+                spec.memoryBytes(), invocation.timeout(), invocation.maxOutputBytes(), spec.maxProcesses());
+        io.airlock.sandbox.SandboxRun run = io.airlock.sandbox.OverlaySandbox.run(pool.launcher().workspace(),
+                invocation.command(), spec, pool.launcher().scratch(), invocation.mergeOutput());
+        try {
+            ChangeSet changes = ChangeSet.read(run.upper(), pool.launcher().workspace());
+            Baseline baseline = new Baseline(run.baseline().to(TimeUnit.NANOSECONDS));
+            return new Ran(run::discard, exec.result(invocation, run), changes, baseline);
+        } catch (Exception e) {
+            run.discard();
+            throw e;
+        }
+    }
 
     private Ran runInTwin(TwinPool pool, ToolCall call) throws Exception {
         StdioTwin twin = pool.take().get(pool.launcher().startup().toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -137,11 +170,11 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
         try {
             result = JSON.writeValueAsString(ran.result());
         } catch (IOException e) {
-            release(ran.twin());
+            release(ran.resources());
             return CompletableFuture.failedFuture(e);
         }
         if (ran.changes().isEmpty()) {
-            release(ran.twin());
+            release(ran.resources());
             return CompletableFuture.completedFuture(new Decision.Answer(result, "sandbox:no-changes",
                     "ran in a sandboxed twin; it changed no files"));
         }
@@ -156,7 +189,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                         : operator.hold(call, tags, evaluation, conflicted.why());
             };
             case CommitPolicy.Judgement.Discard d -> {
-                release(ran.twin());
+                release(ran.resources());
                 log.info("discarded the sandboxed run of {} on '{}': {}", call.tool(), call.server(), d.reason());
                 yield CompletableFuture.completedFuture(new Decision.Deny("Airlock ran this call in a sandbox and "
                         + "discarded its changes (" + describe(ran.changes()) + "): " + d.reason(),
@@ -170,7 +203,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
     private CompletionStage<Decision> review(Ran ran, ToolCall call, List<Tag> tags, Evaluation evaluation,
                                              String result, List<String> reasons) {
         if (operator == null) {
-            release(ran.twin());
+            release(ran.resources());
             return CompletableFuture.completedFuture(new Decision.Deny("Airlock ran this call in a sandbox; its "
                     + "changes need a person's review (" + String.join("; ", reasons) + "), and no operator is "
                     + "connected, so they were discarded", "Ask the user to run it.", "sandbox:discard"));
@@ -180,7 +213,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
             effects = new Tiers.EffectReview(summary(ran.changes()), ran.changes().unifiedDiff(MAX_DIFF_BYTES),
                     digest(ran.changes()));
         } catch (RuntimeException e) {
-            release(ran.twin());
+            release(ran.resources());
             return CompletableFuture.failedFuture(e);
         }
         String why = "its sandboxed run changed files that need review: " + String.join("; ", reasons);
@@ -192,7 +225,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
         }
         return reviewed.handle((decision, error) -> {
             if (error != null || decision == null) {
-                release(ran.twin());
+                release(ran.resources());
                 return CompletableFuture.<Decision>completedFuture(new Decision.Deny("the review of its sandboxed "
                         + "changes failed (" + (error == null ? "no answer" : error.getMessage()) + "); they were "
                         + "discarded", "", "sandbox:discard"));
@@ -204,13 +237,13 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                             case Applied.Conflicted conflicted -> conflicted.deny();
                         });
                 case Decision.Deny denied -> {
-                    release(ran.twin());
+                    release(ran.resources());
                     yield CompletableFuture.<Decision>completedFuture(new Decision.Deny(
                             "its sandboxed changes were discarded: " + denied.reason(), denied.hint(),
                             denied.rule()));
                 }
                 case Decision.Answer unexpected -> {
-                    release(ran.twin());
+                    release(ran.resources());
                     yield CompletableFuture.<Decision>completedFuture(new Decision.Deny("the review answered "
                             + "unexpectedly; the sandboxed changes were discarded", "", "sandbox:discard"));
                 }
@@ -256,7 +289,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                         + "before the commit; the call may be retried.", "sandbox:commit-failed"));
             };
         } finally {
-            release(ran.twin());
+            release(ran.resources());
         }
     }
 
@@ -264,8 +297,14 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
      * Removes a used twin's overlay and cgroups, off the call's path: its processes are already stopped, and the
      * answer does not depend on the clean-up.
      */
-    private static void release(StdioTwin twin) {
-        Thread.ofVirtual().name("twin-release").start(twin::close);
+    private static void release(AutoCloseable resources) {
+        Thread.ofVirtual().name("sandbox-release").start(() -> {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                log.warn("could not remove a sandboxed run's overlay: {}", e.toString());
+            }
+        });
     }
 
     static List<CommitPolicy.Change> facts(ChangeSet changes) {
