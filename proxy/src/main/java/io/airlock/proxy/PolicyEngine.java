@@ -8,6 +8,7 @@ import io.airlock.policy.analysis.SqlAnalyzer;
 import io.airlock.policy.cascade.Cascade;
 import io.airlock.policy.cascade.DryRun;
 import io.airlock.policy.cascade.Tiers;
+import io.airlock.policy.classifier.ModelClassifier;
 import io.airlock.policy.catalog.Catalog;
 import io.airlock.policy.catalog.ServerKind;
 import io.airlock.policy.rules.Policy;
@@ -37,7 +38,24 @@ public final class PolicyEngine {
 
     /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
-        return build(config, new Cascade(null, null, operator));
+        ModelClassifier classifier = classifier(config);
+        PolicyGate gate = build(config, new Cascade(null, classifier, operator), classifier);
+        if (classifier != null) {
+            gate.observe(classifier.recentCalls()); // the model sees each session's recent calls
+        }
+        return gate;
+    }
+
+    /** Tier 2 as configured, or null when {@code classifier:} is absent or off. */
+    public static ModelClassifier classifier(AirlockConfig config) throws PolicyException {
+        if (!config.classifier().enabled()) {
+            return null;
+        }
+        try {
+            return ModelClassifier.create(config.classifier().config());
+        } catch (java.io.IOException e) {
+            throw new PolicyException("classifier: " + e.getMessage());
+        }
     }
 
     /** A gate whose slower tiers execute nothing, for {@code airlock eval} and {@code explain}. */
@@ -47,6 +65,12 @@ public final class PolicyEngine {
     }
 
     static PolicyGate build(AirlockConfig config, Cascade cascade) throws PolicyException {
+        return build(config, cascade, null);
+    }
+
+    /** @param tierResources closed with the gate (e.g. the classifier's HTTP client), may be null */
+    static PolicyGate build(AirlockConfig config, Cascade cascade, AutoCloseable tierResources)
+            throws PolicyException {
         Policy policy = config.policy().file() == null ? PolicyLoader.builtinDefault()
                 : PolicyLoader.load(config.policy().file());
         AnalysisContext context = new AnalysisContext(config.policy().workspace(), config.policy().home(),
@@ -80,7 +104,11 @@ public final class PolicyEngine {
         // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
         return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
                 new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)),
-                shell);
+                tierResources == null ? shell : () -> {
+                    try (tierResources) {
+                        shell.close();
+                    }
+                });
     }
 
     /** The configured kind, else the one recognised from the command line or URL, else none. */
@@ -116,6 +144,7 @@ public final class PolicyEngine {
                 workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
                 p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
         return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
-                config.servers(), config.source(), settings, config.operator(), config.receipts());
+                config.servers(), config.source(), settings, config.operator(), config.receipts(),
+                config.classifier());
     }
 }

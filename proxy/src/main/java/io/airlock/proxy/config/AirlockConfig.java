@@ -14,7 +14,14 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator, ReceiptSettings receipts) {
+                            OperatorSettings operator, ReceiptSettings receipts, ClassifierSettings classifier) {
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                         OperatorSettings operator, ReceiptSettings receipts) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                ClassifierSettings.defaults());
+    }
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy) {
@@ -130,10 +137,28 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
 
     public AirlockConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        classifier = classifier == null ? ClassifierSettings.defaults() : classifier;
         servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                classifier);
+    }
+
+    /**
+     * Tier 2, the classifier ({@code classifier:} in the file; README "Classifier"). Off unless configured: then calls
+     * the policy sends to {@code classify} go to the operator.
+     *
+     * @param config the endpoint, model, stages and limits, or null when off
+     */
+    public record ClassifierSettings(io.airlock.policy.classifier.ClassifierConfig config) {
+        public static ClassifierSettings defaults() {
+            return new ClassifierSettings(null);
+        }
+
+        public boolean enabled() {
+            return config != null;
+        }
     }
 }
