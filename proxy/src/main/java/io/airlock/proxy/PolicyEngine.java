@@ -64,6 +64,12 @@ public final class PolicyEngine {
                 .map(ServerKind::sandboxable).orElse(false)));
     }
 
+    /** Tiers 0 and 2 for real (the given classifier), sandbox and operator dry: {@code airlock eval --classifier}. */
+    public static PolicyGate dryRun(AirlockConfig config, Tiers.Classifier classifier) throws PolicyException {
+        return build(config, DryRun.cascade(call -> call.kind() != null && CATALOG.findKind(call.kind())
+                .map(ServerKind::sandboxable).orElse(false), classifier));
+    }
+
     static PolicyGate build(AirlockConfig config, Cascade cascade) throws PolicyException {
         return build(config, cascade, null);
     }
