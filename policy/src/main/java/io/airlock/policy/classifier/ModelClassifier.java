@@ -47,12 +47,15 @@ import org.slf4j.LoggerFactory;
  * request) and a time limiter (late: ask). A timeout, an HTTP error, an open circuit or an unparseable answer is
  * never an allow. Failures are not cached, so a recovered endpoint is asked again.
  *
- * <p>{@link #classify} returns at once: the work runs on a virtual thread and the model request is asynchronous, so
- * the caller (perhaps a relay thread) is never blocked.
+ * <p>{@link #classify} never blocks its caller (the relay calls it on an event loop): the retry breaker and the cache
+ * are memory and CPU only; on a miss, the prompt is built on a virtual thread and the request is asynchronous.
  */
 public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelClassifier.class);
+
+    /** How often the policy text files are checked for edits. */
+    static final Duration TEXT_CHECK = Duration.ofMillis(250);
 
     private final ClassifierConfig config;
     private final ModelClient client;
@@ -105,6 +108,14 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("classifier-timer")
                 .factory());
         this.work = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("classifier-", 0).factory());
+        // Notices edits of the policy text (a stat per file); the next call is judged under the new text.
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                policyText.current();
+            } catch (RuntimeException e) {
+                log.error("checking the classifier policy text: {}", e.toString());
+            }
+        }, TEXT_CHECK.toMillis(), TEXT_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Feed this the gate's decisions so the model sees each session's recent calls. */
@@ -127,32 +138,41 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
             return CompletableFuture.completedFuture(new Tiers.Verdict.Ask(
                     "a hard rule matched; the classifier does not judge such calls", "none"));
         }
-        return CompletableFuture.supplyAsync(() -> decide(call, tags, evaluation), work)
-                .thenCompose(stage -> stage);
+        long start = System.nanoTime();
+        try {
+            // The breaker and the cache run on the caller's thread: memory and CPU only (the policy text is
+            // re-checked on the timer thread), so a cache hit costs no thread hand-off.
+            String session = RecentCalls.key(call);
+            AtomicInteger inARow = retries.get(session, s -> new AtomicInteger());
+            int n = inARow.get();
+            if (n >= config.retriesBeforeAsk()) {
+                inARow.set(0);
+                stats.breakerTripped();
+                return done(start, new Tiers.Verdict.Ask("the agent was asked to retry " + n + " times in a row "
+                        + "in this session; a person decides now", config.fast().model()));
+            }
+            PolicyText.Snapshot text = policyText.snapshot();
+            String key = cacheKey(call, tags, evaluation, text.hash());
+            Tiers.Verdict cached = cache.getIfPresent(key);
+            if (cached != null) {
+                stats.cacheHit();
+                return done(start, account(inARow, cached));
+            }
+            stats.cacheMiss();
+            // Building the prompt and the request run on a virtual thread; the request itself is asynchronous.
+            return CompletableFuture.supplyAsync(() -> ask(call, tags, evaluation, text, key, inARow, start), work)
+                    .thenCompose(stage -> stage);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    private CompletionStage<Tiers.Verdict> decide(ToolCall call, List<Tag> tags, Evaluation evaluation) {
-        long start = System.nanoTime();
-        String session = RecentCalls.key(call);
-        AtomicInteger inARow = retries.get(session, s -> new AtomicInteger());
-        int n = inARow.get();
-        if (n >= config.retriesBeforeAsk()) {
-            inARow.set(0);
-            stats.breakerTripped();
-            return done(start, new Tiers.Verdict.Ask("the agent was asked to retry " + n + " times in a row in this "
-                    + "session; a person decides now", config.fast().model()));
-        }
-        PolicyText.Snapshot text = policyText.current();
-        String key = cacheKey(call, tags, evaluation, text.hash());
-        Tiers.Verdict cached = cache.getIfPresent(key);
-        if (cached != null) {
-            stats.cacheHit();
-            return done(start, account(inARow, cached));
-        }
-        stats.cacheMiss();
+    private CompletionStage<Tiers.Verdict> ask(ToolCall call, List<Tag> tags, Evaluation evaluation,
+                                               PolicyText.Snapshot text, String key, AtomicInteger inARow,
+                                               long start) {
         String data = Prompt.data(call, tags, evaluation, recent.of(call));
         ClassifierConfig.Stage fast = config.fast();
-        return ask(fast, fastLimit, text.text(), false, data).thenCompose(first -> {
+        return stage(fast, fastLimit, text.text(), false, data).thenCompose(first -> {
             if (first instanceof Outcome.Failed failed) {
                 return CompletableFuture.completedFuture(failed.verdict(fast.model()));
             }
@@ -165,7 +185,7 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
                         : ((Outcome.Malformed) first).verdict(fast.model()));
             }
             stats.escalate();
-            return ask(second, reasoningLimit, text.text(), true, data).thenApply(answer -> switch (answer) {
+            return stage(second, reasoningLimit, text.text(), true, data).thenApply(answer -> switch (answer) {
                 case Outcome.Answered(Tiers.Verdict v) -> v;
                 case Outcome.Malformed m -> m.verdict(second.model());
                 case Outcome.Failed f -> f.verdict(second.model());
@@ -213,7 +233,7 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
         }
     }
 
-    private CompletionStage<Outcome> ask(ClassifierConfig.Stage stage, TimeLimiter limit, String policy,
+    private CompletionStage<Outcome> stage(ClassifierConfig.Stage stage, TimeLimiter limit, String policy,
                                          boolean reasoning, String data) {
         ModelClient.Request request = new ModelClient.Request(stage.model(), Prompt.system(policy, reasoning),
                 Prompt.user(Prompt.nonce(), data), stage.maxTokens(), stage.timeout().plusSeconds(1));

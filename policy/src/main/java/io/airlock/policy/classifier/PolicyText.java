@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * the text re-steers the classifier with no restart; its hash goes into the verdict cache key, so a verdict reached
  * under the old text is never reused under the new one.
  *
- * <p>Changes are noticed by the files' modification time, size and inode, checked on each classification (a stat per
- * file, microseconds, off the caller's thread): no watcher thread to manage, and a file an editor renames into place
- * is a new inode. A file that disappears (mid-rename) or cannot be read keeps the text in force; an empty policy is
+ * <p>Changes are noticed by the files' modification time, size and inode, checked by {@link #current()} (a stat per
+ * file; the classifier calls it every 250 ms on its timer thread): a file an editor renames into place is a new
+ * inode, and there is no watch service to miss events on bind mounts. A file that disappears (mid-rename) or cannot be read keeps the text in force; an empty policy is
  * never silently swapped in.
  */
 public final class PolicyText {
@@ -50,6 +50,11 @@ public final class PolicyText {
         }
         this.current = read();
         this.stamps = first;
+    }
+
+    /** The text in force, without looking at the disk (the classifier's timer calls {@link #current()}). */
+    public Snapshot snapshot() {
+        return current;
     }
 
     /** The text in force, re-read first if a file changed on disk. */
