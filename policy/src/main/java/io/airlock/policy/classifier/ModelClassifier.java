@@ -235,7 +235,7 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
 
     private CompletionStage<Outcome> stage(ClassifierConfig.Stage stage, TimeLimiter limit, String policy,
                                          boolean reasoning, String data) {
-        ModelClient.Request request = new ModelClient.Request(stage.model(), Prompt.system(policy, reasoning),
+        ModelClient.Request request = new ModelClient.Request(stage.model(), system(policy, reasoning),
                 Prompt.user(Prompt.nonce(), data), stage.maxTokens(), stage.timeout().plusSeconds(1));
         java.util.function.Supplier<CompletionStage<ModelClient.Reply>> call = () -> client.complete(request);
         java.util.function.Supplier<CompletionStage<ModelClient.Reply>> guarded = Bulkhead.decorateCompletionStage(
@@ -271,6 +271,20 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
                         });
             };
         });
+    }
+
+    /** The system prompts for the policy text last seen: the same text for every call until the policy is edited. */
+    private record SystemPrompts(String policy, String fast, String reasoning) {}
+
+    private volatile SystemPrompts prompts = new SystemPrompts(null, null, null);
+
+    private String system(String policy, boolean reasoning) {
+        SystemPrompts p = prompts;
+        if (!policy.equals(p.policy())) { // a reference check first, in practice: the snapshot's string is shared
+            p = new SystemPrompts(policy, Prompt.system(policy, false), Prompt.system(policy, true));
+            prompts = p;
+        }
+        return reasoning ? p.reasoning() : p.fast();
     }
 
     private static String describe(Throwable error) {
