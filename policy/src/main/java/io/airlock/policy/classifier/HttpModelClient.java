@@ -57,7 +57,9 @@ abstract class HttpModelClient implements ModelClient {
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers(builder);
-        return http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(builder.build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<Reply> reply = sent
                 .exceptionally(error -> {
                     // Transport errors carry the URL at most; the key is only ever in a header.
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause()
@@ -83,6 +85,13 @@ abstract class HttpModelClient implements ModelClient {
                     }
                     return parse(answer);
                 });
+        // The time limiter cancels what it was given: pass that on, so a late model's exchange is aborted too.
+        reply.whenComplete((r, error) -> {
+            if (reply.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return reply;
     }
 
     /** The system and user messages in the chat format the OpenAI and Ollama APIs share. */
