@@ -152,6 +152,11 @@ public record ClassifierConfig(Provider provider, URI endpoint, KeySource key, S
                 breaker, maxConcurrent, retriesBeforeAsk, policyText, recentCalls);
     }
 
+    public ClassifierConfig withMaxConcurrent(int n) {
+        return new ClassifierConfig(provider, endpoint, key, fast, reasoning, connectTimeout, cacheTtl, cacheSize,
+                circuit, n, retriesBeforeAsk, policyText, recentCalls);
+    }
+
     public ClassifierConfig withRetriesBeforeAsk(int n) {
         return new ClassifierConfig(provider, endpoint, key, fast, reasoning, connectTimeout, cacheTtl, cacheSize,
                 circuit, maxConcurrent, n, policyText, recentCalls);

@@ -127,6 +127,11 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
         return stats;
     }
 
+    /** Model requests that could start now without being refused by the bulkhead. */
+    int availableRequests() {
+        return bulkhead.getMetrics().getAvailableConcurrentCalls();
+    }
+
     public CircuitBreaker.State circuitState() {
         return circuit.getState();
     }

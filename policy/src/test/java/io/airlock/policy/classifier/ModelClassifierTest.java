@@ -327,6 +327,22 @@ class ModelClassifierTest {
     }
 
     @Test
+    void aFullBulkheadSendsTheCallToAPersonAtOnceInsteadOfQueueing() throws Exception {
+        wire.stubFor(when(OLLAMA, FAST).willReturn(says(OLLAMA, verdict("allow", "slow but fine"))
+                .withFixedDelay(4000)));
+        ModelClassifier classifier = classifier(config(OLLAMA, false).withMaxConcurrent(1));
+
+        var first = classifier.classify(call("s1", "ls first"), TAGS, soft()).toCompletableFuture();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> classifier.availableRequests() == 0);
+        Tiers.Verdict second = classify(classifier, call("s2", "ls second"));
+
+        assertThat(second).isInstanceOfSatisfying(Tiers.Verdict.Ask.class,
+                ask -> assertThat(ask.reason()).contains("too many classifier requests in flight"));
+        assertThat(first.join()).isInstanceOf(Tiers.Verdict.Allow.class);
+        assertThat(requests()).hasSize(1);
+    }
+
+    @Test
     void failuresAreNotCached() throws Exception {
         wire.stubFor(when(OLLAMA, FAST).willReturn(ModelStub.status(503, "{}")));
         ModelClassifier classifier = classifier(config(OLLAMA, false));
