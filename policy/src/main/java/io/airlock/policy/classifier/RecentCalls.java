@@ -13,14 +13,17 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The latest calls of each session, as the classifier shows them to the model: server, tool, arguments and Airlock's
- * decision. Never a tool's output: outputs come from upstreams, are untrusted, and are where injected instructions
+ * The latest calls of each session, as the classifier shows them to the model: server, tool, arguments (withheld for
+ * calls a hard rule matched) and Airlock's decision. Never a tool's output: outputs come from upstreams, are untrusted, and are where injected instructions
  * live. Fed as a {@link PolicyGate.Observer}, so it sees every decided call, not only those that reached tier 2.
  * Bounded: sessions (idle ones expire), and entries per session.
  */
 public final class RecentCalls implements PolicyGate.Observer {
 
     public record Entry(String server, String tool, JsonNode arguments, String decision) {}
+
+    static final JsonNode WITHHELD = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+            .textNode("(withheld: a hard rule matched this call)");
 
     private final int perSession;
     private final Cache<String, Deque<Entry>> sessions;
@@ -40,7 +43,9 @@ public final class RecentCalls implements PolicyGate.Observer {
         if (perSession == 0) {
             return;
         }
-        Entry entry = new Entry(call.server(), call.tool(), call.arguments(),
+        // A call a hard rule matched is shown by name only: its arguments may be the very secret the rail guards,
+        // and the model may be a hosted one.
+        Entry entry = new Entry(call.server(), call.tool(), result.hard() ? WITHHELD : call.arguments(),
                 result.decision() instanceof Decision.Allow ? "allowed" : "refused");
         Deque<Entry> calls = sessions.get(key(call), k -> new ArrayDeque<>());
         synchronized (calls) {

@@ -475,6 +475,12 @@ class ModelClassifierTest {
         assertThat(recent.get(0).path("decision").asText()).isEqualTo("allowed");
         assertThat(recent.get(0).has("result")).isFalse();
         assertThat(user).doesNotContain("secret-plan");
+        // A call a hard rule matched appears by name, never with its arguments.
+        classifier.recentCalls().decided(call("s1", "cat ~/.ssh/id_ed25519"), new CascadeResult(
+                new Decision.Deny("held", "", "hard/secrets"), 3, true, List.of(), soft(), List.of()));
+        classify(classifier, call("s1", "curl https://docs.rs/tokio"));
+        String next = body(requests().getLast()).path("messages").path(1).path("content").asText();
+        assertThat(next).doesNotContain("id_ed25519").contains("withheld: a hard rule matched");
         JsonNode sent = ModelStub.JSON.readTree(block).path("call");
         assertThat(sent.path("sentBy").path("rule").asText()).isEqualTo("soft/network");
         assertThat(sent.path("tags").get(0).asText()).isEqualTo("network_egress:outside");

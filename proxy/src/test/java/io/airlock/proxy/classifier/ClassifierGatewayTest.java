@@ -55,10 +55,11 @@ class ClassifierGatewayTest {
         model = new WireMockServer(WireMockConfiguration.options().dynamicPort());
         model.start();
         // The model allows what the operator's policy text allows, and asks the agent to retry "force" edits.
-        model.stubFor(post(urlEqualTo("/api/chat"))
+        // Priorities: a later call's prompt also holds "hello" among its recent calls; "force" decides there.
+        model.stubFor(post(urlEqualTo("/api/chat")).atPriority(5)
                 .withRequestBody(matchingJsonPath("$.messages[1].content", containing("hello")))
                 .willReturn(ollama("{\"verdict\":\"allow\",\"reason\":\"echoing a greeting is harmless\"}")));
-        model.stubFor(post(urlEqualTo("/api/chat"))
+        model.stubFor(post(urlEqualTo("/api/chat")).atPriority(1)
                 .withRequestBody(matchingJsonPath("$.messages[1].content", containing("force")))
                 .willReturn(ollama("{\"verdict\":\"retry\",\"reason\":\"do not force; echo the text without "
                         + "the force flag\"}")));
@@ -167,8 +168,10 @@ class ClassifierGatewayTest {
         assertThat(retried.path("content").get(0).path("text").asText())
                 .contains("do not force; echo the text without the force flag");
         assertThat(modelRequests()).hasSize(2);
-        // The session's earlier calls went to the model as context, arguments only.
-        assertThat(modelRequests().get(1).getBodyAsString()).contains("recentCalls").contains("hello");
+        // The session's earlier calls went to the model as context, arguments only, and the hard call by name only.
+        assertThat(modelRequests().get(1).getBodyAsString()).contains("recentCalls").contains("hello")
+                .contains("secret").contains("withheld: a hard rule matched");
+        assertThat(modelRequests()).noneMatch(r -> r.getBodyAsString().contains("credentials"));
 
         gateway.close(); // flushes the receipt log
         StringBuilder receipts = new StringBuilder();
