@@ -64,9 +64,14 @@ public final class PolicyEngine {
                 .map(ServerKind::sandboxable).orElse(false)));
     }
 
-    /** Tiers 0 and 2 for real (the given classifier), sandbox and operator dry: {@code airlock eval --classifier}. */
-    public static PolicyGate dryRun(AirlockConfig config, Tiers.Classifier classifier) throws PolicyException {
-        return build(config, DryRun.cascade(call -> call.kind() != null && CATALOG.findKind(call.kind())
+    /**
+     * Tiers 0 and 2 for real (the given classifier), the operator dry: {@code airlock eval --classifier}. With
+     * {@code sandbox} false there is no tier 1, so calls the policy sends to the sandbox go on to the classifier (as
+     * in a gateway without a sandbox); with it, they stop at a dry tier 1.
+     */
+    public static PolicyGate dryRun(AirlockConfig config, Tiers.Classifier classifier, boolean sandbox)
+            throws PolicyException {
+        return build(config, DryRun.cascade(call -> sandbox && call.kind() != null && CATALOG.findKind(call.kind())
                 .map(ServerKind::sandboxable).orElse(false), classifier));
     }
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code airlock eval}: runs corpus rows through tagging and the cascade without executing anything, one JSON line
  * per row on stdout, a summary per label on stderr. With {@code --classifier}, tier 2 is the configured model for
- * real (sandbox and operator stay dry), and the summary adds what the model did per label, its false-positive and
+ * real (no sandbox unless {@code --with-sandbox}; the operator stays dry), and the summary adds what the model did per label, its false-positive and
  * false-negative rates, latency, cache hit rate and tokens: how a user picks and swaps a model.
  */
 @Command(name = "eval", description = "Evaluate a corpus of tool calls (JSON Lines: id, server, tool, arguments) "
@@ -55,8 +55,12 @@ final class EvalCommand implements Callable<Integer> {
     String groupBy;
 
     @Option(names = "--classifier", description = "Run tier 2 for real with the config's classifier: model (tiers "
-            + "0-2; the sandbox and the operator still execute nothing).")
+            + "0 and 2; nothing is executed and no operator is asked).")
     boolean classifier;
+
+    @Option(names = "--with-sandbox", description = "With --classifier: calls the policy sends to the sandbox stop "
+            + "at a dry tier 1 (default: there is no tier 1, and they go on to the model).")
+    boolean withSandbox;
 
     @Option(names = "--limit", description = "Evaluate at most this many rows (a slice, e.g. to try a model).")
     int limit;
@@ -87,7 +91,7 @@ final class EvalCommand implements Callable<Integer> {
                     return 2;
                 }
                 recording = new Recording(model);
-                gate = PolicyEngine.dryRun(config, recording);
+                gate = PolicyEngine.dryRun(config, recording, withSandbox);
             } else {
                 gate = PolicyEngine.dryRun(config);
             }
