@@ -81,6 +81,22 @@ final class Prompt {
 
     /** The data block: JSON on one line, with {@code <}, {@code >} and {@code &} escaped so no marker can appear. */
     static String data(ToolCall call, List<Tag> tags, Evaluation evaluation, List<RecentCalls.Entry> recent) {
+        String data = data(call, tags, evaluation, recent, bounded(call.arguments()));
+        if (data.length() <= DATA_MAX) {
+            return data;
+        }
+        // Too big even with long strings cut (many values, deep nesting): the arguments as cut JSON text, no history.
+        String args = call.arguments().toString();
+        return data(call, tags, evaluation, List.of(), JSON.getNodeFactory().textNode(
+                args.substring(0, Math.min(args.length(), DATA_MAX / 2)) + "…[cut: the arguments are " + args.length()
+                        + " characters of JSON]"));
+    }
+
+    /** The data block's budget in characters (a prompt has a context window, and a bill). */
+    static final int DATA_MAX = 48 * 1024;
+
+    private static String data(ToolCall call, List<Tag> tags, Evaluation evaluation, List<RecentCalls.Entry> recent,
+                               JsonNode arguments) {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode c = root.putObject("call");
         c.put("server", call.server());
@@ -89,7 +105,7 @@ final class Prompt {
         }
         c.put("method", call.method());
         c.put("tool", call.tool());
-        c.set("arguments", bounded(call.arguments()));
+        c.set("arguments", arguments);
         ArrayNode tagList = c.putArray("tags");
         tags.stream().map(Tag::label).distinct().forEach(tagList::add);
         ObjectNode sentBy = c.putObject("sentBy");

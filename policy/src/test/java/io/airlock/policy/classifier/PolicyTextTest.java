@@ -45,6 +45,25 @@ class PolicyTextTest {
     }
 
     @Test
+    void theDataBlockHasABudget() {
+        var args = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var many = args.putArray("lines");
+        for (int i = 0; i < 20_000; i++) {
+            many.add("line " + i);
+        }
+        var call = new io.airlock.policy.cascade.ToolCall("fs", null, "tools/call", "write", args, "a", "s");
+        var evaluation = new io.airlock.policy.rules.Evaluation(io.airlock.policy.rules.Action.CLASSIFY, false, null,
+                List.of(), "r", "");
+        String data = Prompt.data(call, List.of(), evaluation, List.of());
+        assertThat(data.length()).isLessThanOrEqualTo(Prompt.DATA_MAX + 200);
+        assertThat(data).contains("[cut: the arguments are").doesNotContain("<");
+        String longValue = Prompt.data(new io.airlock.policy.cascade.ToolCall("fs", null, "tools/call", "write",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("content",
+                        "<x>".repeat(10_000)), "a", "s"), List.of(), evaluation, List.of());
+        assertThat(longValue).contains("[cut: 30000 chars]").doesNotContain("<").doesNotContain(">");
+    }
+
+    @Test
     void reasonsAreOneBoundedLine() {
         var parsed = VerdictParser.parse("{\"verdict\":\"retry\",\"reason\":\"line one\\nline two\\u0007"
                 + "x".repeat(1000) + "\"}");
