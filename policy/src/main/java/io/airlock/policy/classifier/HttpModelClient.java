@@ -19,12 +19,20 @@ abstract class HttpModelClient implements ModelClient {
 
     private final HttpClient http;
     private final URI url;
+    /** The URL as messages show it: no user info, no query (where some hosts take a key). */
+    private final String shown;
     protected final ApiKey key;
 
     HttpModelClient(HttpClient http, URI url, ApiKey key) {
         this.http = http;
         this.url = url;
+        this.shown = shown(url);
         this.key = key;
+    }
+
+    static String shown(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     /** {@code base} + {@code path}, without doubling a {@code /v1} the user already put on the base. */
@@ -64,7 +72,7 @@ abstract class HttpModelClient implements ModelClient {
                     // Transport errors carry the URL at most; the key is only ever in a header.
                     Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause()
                             != null ? error.getCause() : error;
-                    throw new ModelException(url + ": " + cause.getClass().getSimpleName()
+                    throw new ModelException(shown + ": " + cause.getClass().getSimpleName()
                             + (cause.getMessage() == null ? "" : ": " + key.scrub(cause.getMessage())));
                 })
                 .thenApply(response -> {
@@ -72,16 +80,16 @@ abstract class HttpModelClient implements ModelClient {
                         String text = new String(response.body(), StandardCharsets.UTF_8);
                         text = key.scrub(text.length() > ERROR_BODY_MAX ? text.substring(0, ERROR_BODY_MAX) + "…"
                                 : text).replaceAll("\\s+", " ");
-                        throw new ModelException(url + ": HTTP " + response.statusCode() + ": " + text);
+                        throw new ModelException(shown + ": HTTP " + response.statusCode() + ": " + text);
                     }
                     JsonNode answer;
                     try {
                         answer = JSON.readTree(response.body());
                     } catch (IOException e) {
-                        throw new ModelException(url + ": the response is not JSON");
+                        throw new ModelException(shown + ": the response is not JSON");
                     }
                     if (answer == null || !answer.isObject()) {
-                        throw new ModelException(url + ": the response is not a JSON object");
+                        throw new ModelException(shown + ": the response is not a JSON object");
                     }
                     return parse(answer);
                 });

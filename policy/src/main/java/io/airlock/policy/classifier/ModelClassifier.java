@@ -99,6 +99,14 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
                 .slidingWindowSize(c.windowCalls()).minimumNumberOfCalls(c.minimumCalls())
                 .failureRateThreshold(c.failureRatePercent()).waitDurationInOpenState(c.openFor())
                 .permittedNumberOfCallsInHalfOpenState(1).build());
+        String shown = HttpModelClient.shown(config.endpoint());
+        circuit.getEventPublisher().onStateTransition(e -> log.warn("classifier circuit {} ({}): {}",
+                e.getStateTransition().getToState(), shown, switch (e.getStateTransition().getToState()) {
+                    case OPEN, FORCED_OPEN -> "the model endpoint keeps failing; calls go to the operator without a "
+                            + "request";
+                    case HALF_OPEN -> "trying the endpoint again";
+                    default -> "the endpoint answers again";
+                }));
         this.bulkhead = Bulkhead.of("classifier", BulkheadConfig.custom().maxConcurrentCalls(config.maxConcurrent())
                 .maxWaitDuration(Duration.ZERO).build());
         this.fastLimit = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(config.fast().timeout())
@@ -257,7 +265,13 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
             if (error != null) {
                 String why = describe(error);
                 stats.failure();
-                log.warn("classifier {} stage ({}) failed: {}", reasoning ? "reasoning" : "fast", stage.model(), why);
+                if (rootCause(error) instanceof CallNotPermittedException) {
+                    // Not one line per call while the circuit is open: its transitions are logged instead.
+                    log.debug("classifier {} stage ({}): {}", reasoning ? "reasoning" : "fast", stage.model(), why);
+                } else {
+                    log.warn("classifier {} stage ({}) failed: {}", reasoning ? "reasoning" : "fast", stage.model(),
+                            why);
+                }
                 return new Outcome.Failed(why);
             }
             stats.tokens(answer.inputTokens(), answer.outputTokens());
@@ -292,18 +306,22 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
         return reasoning ? p.reasoning() : p.fast();
     }
 
-    private static String describe(Throwable error) {
+    private static Throwable rootCause(Throwable error) {
         Throwable cause = error;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return switch (cause) {
+        return cause;
+    }
+
+    private static String describe(Throwable error) {
+        return switch (rootCause(error)) {
             case CallNotPermittedException ignored -> "the model endpoint is failing (circuit open)";
             case io.github.resilience4j.bulkhead.BulkheadFullException ignored ->
                     "too many classifier requests in flight";
             case TimeoutException ignored -> "the model did not answer in time";
             case ModelException m -> m.getMessage();
-            default -> cause.getClass().getSimpleName();
+            case Throwable other -> other.getClass().getSimpleName();
         };
     }
 
@@ -333,7 +351,8 @@ public final class ModelClassifier implements Tiers.Classifier, AutoCloseable {
 
     @Override
     public String toString() {
-        return "ModelClassifier[" + config.provider().id() + " " + config.endpoint() + ", fast " + config.fast()
-                .model() + (config.reasoning() == null ? "" : ", reasoning " + config.reasoning().model()) + "]";
+        return "ModelClassifier[" + config.provider().id() + " " + HttpModelClient.shown(config.endpoint())
+                + ", fast " + config.fast().model()
+                + (config.reasoning() == null ? "" : ", reasoning " + config.reasoning().model()) + "]";
     }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Changes are noticed by the files' modification time, size and inode, checked by {@link #current()} (a stat per
  * file; the classifier calls it every 250 ms on its timer thread): a file an editor renames into place is a new
- * inode, and there is no watch service to miss events on bind mounts. A file that disappears (mid-rename) or cannot be read keeps the text in force; an empty policy is
- * never silently swapped in.
+ * inode, and there is no watch service to miss events on bind mounts. A file that disappears (mid-rename) or cannot
+ * be read keeps the text in force; an empty policy is never silently swapped in.
  */
 public final class PolicyText {
 

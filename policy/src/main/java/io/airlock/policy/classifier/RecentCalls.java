@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * The latest calls of each session, as the classifier shows them to the model: server, tool, arguments (withheld for
- * calls a hard rule matched) and Airlock's decision. Never a tool's output: outputs come from upstreams, are untrusted, and are where injected instructions
- * live. Fed as a {@link PolicyGate.Observer}, so it sees every decided call, not only those that reached tier 2.
- * Bounded: sessions (idle ones expire), and entries per session.
+ * calls a hard rule matched) and Airlock's decision. Never a tool's output: outputs come from upstreams, are
+ * untrusted, and are where injected instructions live. Fed as a {@link PolicyGate.Observer}, so it sees every
+ * decided call, not only those that reached tier 2. Bounded: sessions (idle ones expire), and entries per session.
  */
 public final class RecentCalls implements PolicyGate.Observer {
 

@@ -310,7 +310,8 @@ class ModelClassifierTest {
                     ask -> assertThat(ask.reason()).contains("HTTP 500"));
         }
         assertThat(requests()).hasSize(3);
-        assertThat(classifier.circuitState()).isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+        assertThat(classifier.circuitState())
+                .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
 
         // Open: ask at once, and the endpoint sees no request.
         assertThat(classify(classifier, call("ls open"))).isInstanceOfSatisfying(Tiers.Verdict.Ask.class,

@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code airlock eval}: runs corpus rows through tagging and the cascade without executing anything, one JSON line
  * per row on stdout, a summary per label on stderr. With {@code --classifier}, tier 2 is the configured model for
- * real (no sandbox unless {@code --with-sandbox}; the operator stays dry), and the summary adds what the model did per label, its false-positive and
- * false-negative rates, latency, cache hit rate and tokens: how a user picks and swaps a model.
+ * real (no sandbox unless {@code --with-sandbox}; the operator stays dry), and the summary adds what the model did
+ * per label, its false-positive and false-negative rates, latency, cache hit rate and tokens: how a user picks and
+ * swaps a model.
  */
 @Command(name = "eval", description = "Evaluate a corpus of tool calls (JSON Lines: id, server, tool, arguments) "
         + "against the policy without executing anything.")
