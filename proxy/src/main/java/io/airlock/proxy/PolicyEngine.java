@@ -39,7 +39,15 @@ public final class PolicyEngine {
     /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
         ModelClassifier classifier = classifier(config);
-        PolicyGate gate = build(config, new Cascade(null, classifier, operator), classifier);
+        PolicyGate gate;
+        try {
+            gate = build(config, new Cascade(null, classifier, operator), classifier);
+        } catch (PolicyException | RuntimeException e) {
+            if (classifier != null) {
+                classifier.close();
+            }
+            throw e;
+        }
         if (classifier != null) {
             gate.observe(classifier.recentCalls()); // the model sees each session's recent calls
         }
