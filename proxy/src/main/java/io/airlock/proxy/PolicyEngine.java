@@ -8,6 +8,7 @@ import io.airlock.policy.analysis.SqlAnalyzer;
 import io.airlock.policy.cascade.Cascade;
 import io.airlock.policy.cascade.DryRun;
 import io.airlock.policy.cascade.Tiers;
+import io.airlock.policy.classifier.ModelClassifier;
 import io.airlock.policy.catalog.Catalog;
 import io.airlock.policy.catalog.ServerKind;
 import io.airlock.policy.rules.Policy;
@@ -43,21 +44,54 @@ public final class PolicyEngine {
     /**
      * @param workbenchWorkspace the workspace of each builtin workbench server (so its twins see the directory the
      *                           relay's workbench serves); null: the sandbox tier is off
+     * @param sandboxStarted     told of the sandbox tier when there is one (for its metrics)
      */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator,
                                   java.util.function.Function<String, Path> workbenchWorkspace,
                                   java.util.function.Consumer<io.airlock.sandbox.tier.SandboxTier> sandboxStarted)
             throws PolicyException {
         java.util.concurrent.atomic.AtomicReference<PolicyGate> gate = new java.util.concurrent.atomic.AtomicReference<>();
-        // The commit policy is the current policy file's: it reloads with the rules.
-        java.util.Optional<io.airlock.sandbox.tier.SandboxTier> sandbox = workbenchWorkspace == null
-                ? java.util.Optional.empty()
-                : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
-        sandbox.ifPresent(sandboxStarted);
-        PolicyGate built = build(config, new Cascade(sandbox.orElse(null), null, operator),
-                sandbox.orElse(null), workbenchWorkspace);
+        ModelClassifier classifier = classifier(config);
+        java.util.Optional<io.airlock.sandbox.tier.SandboxTier> sandbox = java.util.Optional.empty();
+        PolicyGate built;
+        try {
+            // The commit policy is the current policy file's: it reloads with the rules.
+            sandbox = workbenchWorkspace == null ? java.util.Optional.empty()
+                    : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
+            sandbox.ifPresent(sandboxStarted);
+            AutoCloseable sandboxResources = sandbox.orElse(null);
+            AutoCloseable tierResources = classifier == null ? sandboxResources : sandboxResources == null
+                    ? classifier : () -> {
+                        try (AutoCloseable twins = sandboxResources; ModelClassifier model = classifier) {
+                            // both closed
+                        }
+                    };
+            built = build(config, new Cascade(sandbox.orElse(null), classifier, operator), tierResources,
+                    workbenchWorkspace);
+        } catch (PolicyException | RuntimeException e) {
+            if (classifier != null) {
+                classifier.close();
+            }
+            sandbox.ifPresent(io.airlock.sandbox.tier.SandboxTier::close);
+            throw e;
+        }
         gate.set(built);
+        if (classifier != null) {
+            built.observe(classifier.recentCalls()); // the model sees each session's recent calls
+        }
         return built;
+    }
+
+    /** Tier 2 as configured, or null when {@code classifier:} is absent or off. */
+    public static ModelClassifier classifier(AirlockConfig config) throws PolicyException {
+        if (!config.classifier().enabled()) {
+            return null;
+        }
+        try {
+            return ModelClassifier.create(config.classifier().config());
+        } catch (java.io.IOException e) {
+            throw new PolicyException("classifier: " + e.getMessage());
+        }
     }
 
     /** A gate whose slower tiers execute nothing, for {@code airlock eval} and {@code explain}. */
@@ -66,15 +100,27 @@ public final class PolicyEngine {
                 .map(ServerKind::sandboxable).orElse(false)));
     }
 
+    /**
+     * Tiers 0 and 2 for real (the given classifier), the operator dry: {@code airlock eval --classifier}. With
+     * {@code sandbox} false there is no tier 1, so calls the policy sends to the sandbox go on to the classifier (as
+     * in a gateway without a sandbox); with it, they stop at a dry tier 1.
+     */
+    public static PolicyGate dryRun(AirlockConfig config, Tiers.Classifier classifier, boolean sandbox)
+            throws PolicyException {
+        return build(config, DryRun.cascade(call -> sandbox && call.kind() != null && CATALOG.findKind(call.kind())
+                .map(ServerKind::sandboxable).orElse(false), classifier));
+    }
+
     static PolicyGate build(AirlockConfig config, Cascade cascade) throws PolicyException {
         return build(config, cascade, null, null);
     }
 
     /**
-     * @param sandbox            closed with the gate (its warm twins), or null
+     * @param tierResources      closed with the gate (the sandbox's warm twins, the classifier's HTTP client), or
+     *                           null
      * @param workbenchWorkspace a builtin workbench's workspace, where its relative paths resolve; or null
      */
-    static PolicyGate build(AirlockConfig config, Cascade cascade, AutoCloseable sandbox,
+    static PolicyGate build(AirlockConfig config, Cascade cascade, AutoCloseable tierResources,
                             java.util.function.Function<String, Path> workbenchWorkspace) throws PolicyException {
         Policy policy = config.policy().file() == null ? PolicyLoader.builtinDefault()
                 : PolicyLoader.load(config.policy().file());
@@ -117,8 +163,8 @@ public final class PolicyEngine {
         // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
         return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
                 new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)),
-                sandbox == null ? shell : () -> {
-                    try (AutoCloseable twins = sandbox) {
+                tierResources == null ? shell : () -> {
+                    try (tierResources) {
                         shell.close();
                     }
                 });

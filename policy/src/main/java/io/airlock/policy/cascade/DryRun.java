@@ -30,6 +30,16 @@ public final class DryRun {
     }
 
     public static Cascade cascade(Predicate<ToolCall> sandboxable) {
+        // The classifier stops the call at tier 2 ("classify"), resolved or not: eval does not call models.
+        return cascade(sandboxable, (call, tags, evaluation) -> CompletableFuture.completedFuture(
+                new Tiers.Verdict.Retry("not classified", STOPPED)));
+    }
+
+    /**
+     * With a real classifier ({@code airlock eval --classifier}): tiers 0 and 2 decide for real, the sandbox and the
+     * operator still execute nothing.
+     */
+    public static Cascade cascade(Predicate<ToolCall> sandboxable, Tiers.Classifier classifier) {
         Tiers.Sandbox sandbox = new Tiers.Sandbox() {
             @Override
             public boolean available(ToolCall call) {
@@ -41,11 +51,8 @@ public final class DryRun {
                 return CompletableFuture.completedFuture(new Decision.Deny("not executed", "", STOPPED));
             }
         };
-        // The classifier stops the call at tier 2 ("classify"), resolved or not: eval does not call models.
-        Tiers.Classifier stop = (call, tags, evaluation) -> CompletableFuture.completedFuture(
-                new Tiers.Verdict.Retry("not classified", STOPPED));
         Tiers.Operator operator = (call, tags, evaluation, why) -> CompletableFuture.completedFuture(
                 new Decision.Deny("not held", "", STOPPED));
-        return new Cascade(sandbox, stop, operator);
+        return new Cascade(sandbox, classifier, operator);
     }
 }

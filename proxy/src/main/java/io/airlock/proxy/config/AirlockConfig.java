@@ -15,25 +15,25 @@ import java.util.Map;
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
                             OperatorSettings operator, ReceiptSettings receipts, SandboxSettings sandbox,
-                            OpsSettings ops) {
+                            OpsSettings ops, ClassifierSettings classifier) {
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy,
                          OperatorSettings operator, ReceiptSettings receipts) {
         this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
-                SandboxSettings.defaults(), OpsSettings.defaults());
+                SandboxSettings.defaults(), OpsSettings.defaults(), ClassifierSettings.defaults());
     }
 
     /** This config listening on another address (the command line's {@code --listen}). */
     public AirlockConfig withListen(String newHost, int newPort) {
         return new AirlockConfig(newHost, newPort, allowedOrigins, limits, servers, source, policy, operator,
-                receipts, sandbox, ops);
+                receipts, sandbox, ops, classifier);
     }
 
     /** This config with other policy settings (eval/explain's {@code --workspace}, {@code --home}). */
     public AirlockConfig withPolicy(PolicySettings newPolicy) {
         return new AirlockConfig(host, port, allowedOrigins, limits, servers, source, newPolicy, operator, receipts,
-                sandbox, ops);
+                sandbox, ops, classifier);
     }
 
     /**
@@ -200,10 +200,27 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
 
     public AirlockConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        classifier = classifier == null ? ClassifierSettings.defaults() : classifier;
         servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
     }
 
     public AirlockConfig withPort(int newPort) {
         return withListen(host, newPort);
+    }
+
+    /**
+     * Tier 2, the classifier ({@code classifier:} in the file; README "Classifier"). Off unless configured: then calls
+     * the policy sends to {@code classify} go to the operator.
+     *
+     * @param config the endpoint, model, stages and limits, or null when off
+     */
+    public record ClassifierSettings(io.airlock.policy.classifier.ClassifierConfig config) {
+        public static ClassifierSettings defaults() {
+            return new ClassifierSettings(null);
+        }
+
+        public boolean enabled() {
+            return config != null;
+        }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.airlock.policy.Glob;
 import io.airlock.policy.ListGate;
 import io.airlock.policy.NameLists;
+import io.airlock.policy.classifier.ClassifierConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -34,7 +35,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
-            "admin", "operator", "receipts", "sandbox", "ops");
+            "admin", "operator", "receipts", "sandbox", "ops", "classifier");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
             "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags", "sandbox");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
@@ -107,7 +108,7 @@ public final class ConfigLoader {
         return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
                 operator(r, root.get("admin"), root.get("operator"), baseDir),
                 receipts(r, root.get("receipts"), baseDir), sandbox(r, root.get("sandbox"), baseDir),
-                ops(r, root.get("ops"), baseDir));
+                ops(r, root.get("ops"), baseDir), classifier(r, root.get("classifier"), baseDir));
     }
 
     private static AirlockConfig.SandboxSettings sandbox(Reader r, JsonNode node, Path baseDir)
@@ -231,6 +232,138 @@ public final class ConfigLoader {
         }
         return new AirlockConfig.ReceiptSettings(enabled, dir, keyDir, fsync, (long) megabytes << 20, hours, raw,
                 masks, traffic);
+    }
+
+    /** Tier 2 ({@code classifier:}); README "Classifier" documents every field. */
+    private static AirlockConfig.ClassifierSettings classifier(Reader r, JsonNode node, Path baseDir)
+            throws ConfigException {
+        if (node == null) {
+            return AirlockConfig.ClassifierSettings.defaults();
+        }
+        r.object(node, "classifier");
+        r.onlyKnown(node, "classifier", Set.of("enabled", "provider", "endpoint", "model", "key", "policyText",
+                "connectTimeoutMillis", "fast", "reasoning", "cache", "circuit", "maxConcurrent", "retriesBeforeAsk",
+                "recentCalls"));
+        if (!r.bool(node, "classifier.enabled", "enabled", true)) {
+            return AirlockConfig.ClassifierSettings.defaults();
+        }
+        ClassifierConfig.Provider provider;
+        try {
+            provider = ClassifierConfig.Provider.of(node.has("provider")
+                    ? r.text(node.get("provider"), "classifier.provider") : "ollama");
+        } catch (IllegalArgumentException e) {
+            throw r.error("classifier.provider", e.getMessage());
+        }
+        String endpointText = node.has("endpoint") ? r.text(node.get("endpoint"), "classifier.endpoint")
+                : switch (provider) {
+                    case OLLAMA -> "http://127.0.0.1:11434";
+                    case ANTHROPIC -> "https://api.anthropic.com";
+                    case OPENAI -> throw r.error("classifier.endpoint", "missing (expected: the server's base URL, "
+                            + "e.g. http://127.0.0.1:8000 for vLLM or https://api.openai.com)");
+                };
+        URI endpoint;
+        try {
+            endpoint = new URI(endpointText);
+        } catch (URISyntaxException e) {
+            throw r.error("classifier.endpoint", "'" + endpointText + "' is not a URL: " + e.getReason());
+        }
+        if (!"http".equals(endpoint.getScheme()) && !"https".equals(endpoint.getScheme())
+                || endpoint.getHost() == null) {
+            throw r.error("classifier.endpoint", "'" + endpointText + "' (expected: an http:// or https:// URL)");
+        }
+        if (!node.has("model")) {
+            throw r.error("classifier.model", "missing (expected: the model name the endpoint knows, e.g. "
+                    + "qwen2.5:7b)");
+        }
+        String model = r.text(node.get("model"), "classifier.model");
+        ClassifierConfig.KeySource key = new ClassifierConfig.KeySource.None();
+        if (node.has("key")) {
+            JsonNode k = node.get("key");
+            if (!k.isObject()) {
+                // Never echo the value: it may be the key itself, pasted in by mistake.
+                throw r.error("classifier.key", "must be {env: VARIABLE} or {file: path}; a key written into the "
+                        + "config file is refused (keep it in an environment variable or a file)");
+            }
+            r.onlyKnown(k, "classifier.key", Set.of("env", "file"));
+            if (k.size() != 1) {
+                throw r.error("classifier.key", "give exactly one of 'env' or 'file'");
+            }
+            key = k.has("env") ? new ClassifierConfig.KeySource.Env(r.text(k.get("env"), "classifier.key.env"))
+                    : new ClassifierConfig.KeySource.File(baseDir.resolve(home(r.text(k.get("file"),
+                    "classifier.key.file"))));
+        }
+        List<Path> text = new ArrayList<>();
+        JsonNode textNode = node.get("policyText");
+        List<String> names = textNode == null ? List.of() : textNode.isArray()
+                ? r.strings(textNode, "classifier.policyText") : List.of(r.text(textNode, "classifier.policyText"));
+        for (String name : names) {
+            Path file = baseDir.resolve(home(name)).normalize();
+            if (!Files.isRegularFile(file)) {
+                throw r.error("classifier.policyText", file + ": no such file (expected: Markdown files with the "
+                        + "operator's policy, e.g. airlock-policy.md or AGENTS.md)");
+            }
+            text.add(file);
+        }
+        ClassifierConfig.Stage fast = stage(r, node.get("fast"), "classifier.fast", model,
+                ClassifierConfig.DEFAULT_FAST_TOKENS, ClassifierConfig.DEFAULT_FAST_TIMEOUT);
+        ClassifierConfig.Stage reasoning;
+        JsonNode reasoningNode = node.get("reasoning");
+        if (reasoningNode != null && (reasoningNode.isBoolean() && !reasoningNode.booleanValue()
+                || reasoningNode.isTextual() && reasoningNode.textValue().equals("off"))) {
+            reasoning = null;
+        } else if (reasoningNode != null && reasoningNode.isObject() && reasoningNode.has("enabled")
+                && !r.bool(reasoningNode, "classifier.reasoning.enabled", "enabled", true)) {
+            reasoning = null;
+        } else {
+            reasoning = stage(r, reasoningNode, "classifier.reasoning", model,
+                    ClassifierConfig.DEFAULT_REASONING_TOKENS, ClassifierConfig.DEFAULT_REASONING_TIMEOUT);
+        }
+        java.time.Duration cacheTtl = ClassifierConfig.DEFAULT_CACHE_TTL;
+        long cacheSize = ClassifierConfig.DEFAULT_CACHE_SIZE;
+        JsonNode cache = node.get("cache");
+        if (cache != null) {
+            r.object(cache, "classifier.cache");
+            r.onlyKnown(cache, "classifier.cache", Set.of("ttlSeconds", "maxEntries"));
+            cacheTtl = java.time.Duration.ofSeconds(r.intIn(cache, "classifier.cache.ttlSeconds", "ttlSeconds",
+                    (int) cacheTtl.toSeconds(), 0, 7 * 24 * 3600));
+            cacheSize = r.intIn(cache, "classifier.cache.maxEntries", "maxEntries", (int) cacheSize, 0, 10_000_000);
+        }
+        ClassifierConfig.Circuit circuit = ClassifierConfig.Circuit.defaults();
+        JsonNode c = node.get("circuit");
+        if (c != null) {
+            r.object(c, "classifier.circuit");
+            r.onlyKnown(c, "classifier.circuit", Set.of("windowCalls", "minimumCalls", "failureRatePercent",
+                    "openSeconds"));
+            circuit = new ClassifierConfig.Circuit(
+                    r.intIn(c, "classifier.circuit.windowCalls", "windowCalls", circuit.windowCalls(), 1, 10_000),
+                    r.intIn(c, "classifier.circuit.minimumCalls", "minimumCalls", circuit.minimumCalls(), 1, 10_000),
+                    r.intIn(c, "classifier.circuit.failureRatePercent", "failureRatePercent",
+                            (int) circuit.failureRatePercent(), 1, 100),
+                    java.time.Duration.ofSeconds(r.intIn(c, "classifier.circuit.openSeconds", "openSeconds",
+                            (int) circuit.openFor().toSeconds(), 1, 24 * 3600)));
+        }
+        int connect = r.intIn(node, "classifier.connectTimeoutMillis", "connectTimeoutMillis",
+                (int) ClassifierConfig.DEFAULT_CONNECT_TIMEOUT.toMillis(), 1, 600_000);
+        return new AirlockConfig.ClassifierSettings(new ClassifierConfig(provider, endpoint, key, fast, reasoning,
+                java.time.Duration.ofMillis(connect), cacheTtl, cacheSize, circuit,
+                r.intIn(node, "classifier.maxConcurrent", "maxConcurrent", ClassifierConfig.DEFAULT_MAX_CONCURRENT, 1,
+                        1024),
+                r.intIn(node, "classifier.retriesBeforeAsk", "retriesBeforeAsk",
+                        ClassifierConfig.DEFAULT_RETRIES_BEFORE_ASK, 1, 1000), text,
+                r.intIn(node, "classifier.recentCalls", "recentCalls", ClassifierConfig.DEFAULT_RECENT_CALLS, 0, 50)));
+    }
+
+    private static ClassifierConfig.Stage stage(Reader r, JsonNode node, String at, String model, int tokens,
+                                                java.time.Duration timeout) throws ConfigException {
+        if (node == null) {
+            return new ClassifierConfig.Stage(model, tokens, timeout);
+        }
+        r.object(node, at);
+        r.onlyKnown(node, at, Set.of("enabled", "model", "maxTokens", "timeoutMillis"));
+        return new ClassifierConfig.Stage(node.has("model") ? r.text(node.get("model"), at + ".model") : model,
+                r.intIn(node, at + ".maxTokens", "maxTokens", tokens, 1, 100_000),
+                java.time.Duration.ofMillis(r.intIn(node, at + ".timeoutMillis", "timeoutMillis",
+                        (int) timeout.toMillis(), 10, 600_000)));
     }
 
     private static AirlockConfig.OperatorSettings operator(Reader r, JsonNode admin, JsonNode operator, Path baseDir)
