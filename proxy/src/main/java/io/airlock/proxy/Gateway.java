@@ -33,6 +33,7 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamFactory upstreams;
     private final SessionRegistry sessions;
     private AirlockServer server;
+    private final io.airlock.proxy.agents.AgentAuth agents;
 
     /** @throws ConfigException when the configured policy file is missing or invalid */
     public Gateway(AirlockConfig config) throws ConfigException {
@@ -66,6 +67,8 @@ public final class Gateway implements AutoCloseable {
         this.policyWatcher = watch(config, policyGate);
         this.rememberWatcher = watchRemembered(remembered);
         this.receipts = openReceipts(config);
+        this.agents = io.airlock.proxy.agents.AgentAuth.open(config.agents().tokenFile(),
+                config.agents().requireToken(), 1000);
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))
@@ -202,8 +205,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the HTTP front; returns the bound address. */
     public InetSocketAddress startHttp() throws InterruptedException {
-        server = new AirlockServer(config, parser, sessions);
+        server = new AirlockServer(config, parser, sessions, agents);
         return server.start();
+    }
+
+    /** Who may call the HTTP front: the agent tokens. */
+    public io.airlock.proxy.agents.AgentAuth agents() {
+        return agents;
     }
 
     public AirlockConfig config() {
@@ -238,6 +246,7 @@ public final class Gateway implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        agents.close();
         if (policyWatcher != null) {
             policyWatcher.close();
         }

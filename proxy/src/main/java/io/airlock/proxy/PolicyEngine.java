@@ -116,6 +116,6 @@ public final class PolicyEngine {
                 workspace == null ? p.workspace() : List.of(workspace.toAbsolutePath().normalize()),
                 p.allowedHosts(), home == null ? p.home() : home.toAbsolutePath().normalize());
         return new AirlockConfig(config.host(), config.port(), config.allowedOrigins(), config.limits(),
-                config.servers(), config.source(), settings, config.operator(), config.receipts());
+                config.servers(), config.source(), settings, config.operator(), config.receipts(), config.agents());
     }
 }

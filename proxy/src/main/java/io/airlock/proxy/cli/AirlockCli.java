@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
                 AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class,
-                TuiCommand.class, ApprovalsCommand.class})
+                TuiCommand.class, ApprovalsCommand.class, TokenCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec
@@ -99,6 +99,10 @@ public final class AirlockCli implements Runnable {
         @Option(names = {"-s", "--server"}, required = true, description = "Name of the configured server.")
         String server;
 
+        @Option(names = "--agent", description = "The agent identity policies, receipts and operators see "
+                + "(default: agents.stdio in the config, else 'stdio').")
+        String agent;
+
         @Override
         public Integer call() throws InterruptedException {
             AirlockConfig config;
@@ -106,6 +110,11 @@ public final class AirlockCli implements Runnable {
                 config = configOption.load();
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
+                return 2;
+            }
+            if (agent != null && !io.airlock.proxy.agents.AgentTokenStore.AGENT_NAME.matcher(agent).matches()) {
+                System.err.println("airlock: --agent '" + agent + "' is not a valid agent name (letters, digits, "
+                        + "'_', '.', '@', '-')");
                 return 2;
             }
             if (!config.servers().containsKey(server)) {
@@ -123,7 +132,8 @@ public final class AirlockCli implements Runnable {
                     gateway.held().stopAccepting("the admin API of this 'airlock stdio' could not start, so "
                             + "nobody can approve it");
                 }
-                return new StdioFront(gateway, server).run(System.in, System.out);
+                String who = agent != null ? agent : config.agents().stdioAgent();
+                return new StdioFront(gateway, server, who).run(System.in, System.out);
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
                 return 2;
@@ -192,7 +202,8 @@ public final class AirlockCli implements Runnable {
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
             return new AirlockConfig(listen.substring(0, colon), port, config.allowedOrigins(), config.limits(),
-                    config.servers(), config.source(), config.policy(), config.operator(), config.receipts());
+                    config.servers(), config.source(), config.policy(), config.operator(), config.receipts(),
+                    config.agents());
         } catch (NumberFormatException e) {
             throw new ConfigException("--listen: port '" + listen.substring(colon + 1) + "' is not a number");
         }

@@ -14,7 +14,30 @@ import java.util.Map;
  */
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
-                            OperatorSettings operator, ReceiptSettings receipts) {
+                            OperatorSettings operator, ReceiptSettings receipts, AgentSettings agents) {
+
+    public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
+                         Map<String, ServerConfig> servers, String source, PolicySettings policy,
+                         OperatorSettings operator, ReceiptSettings receipts) {
+        this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                AgentSettings.defaults());
+    }
+
+    /**
+     * Agent identity ({@code agents:} in the file).
+     *
+     * @param tokenFile    the hashed agent tokens ({@code airlock token create|list|revoke})
+     * @param requireToken AUTO (default): the HTTP front requires a token once the store holds one; ALWAYS; NEVER
+     *                     (a token that is sent must still be valid)
+     * @param stdioAgent   the identity of {@code airlock stdio} sessions (the {@code --agent} option overrides it)
+     */
+    public record AgentSettings(java.nio.file.Path tokenFile, io.airlock.proxy.agents.AgentAuth.Requirement requireToken,
+                                String stdioAgent) {
+        public static AgentSettings defaults() {
+            return new AgentSettings(OperatorSettings.stateDir().resolve("agent-tokens.json"),
+                    io.airlock.proxy.agents.AgentAuth.Requirement.AUTO, "stdio");
+        }
+    }
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy) {
@@ -134,6 +157,7 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
     }
 
     public AirlockConfig withPort(int newPort) {
-        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts);
+        return new AirlockConfig(host, newPort, allowedOrigins, limits, servers, source, policy, operator, receipts,
+                agents);
     }
 }
