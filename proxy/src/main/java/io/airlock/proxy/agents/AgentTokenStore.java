@@ -103,18 +103,28 @@ public final class AgentTokenStore {
 
     /** Creates and stores a token for {@code agent}; returns it (shown once). */
     public synchronized Created create(String agent) throws IOException {
-        requireAgentName(agent);
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        byte[] idBytes = new byte[4];
-        RANDOM.nextBytes(idBytes);
-        Entry entry = new Entry(HexFormat.of().formatHex(idBytes), agent, sha256Hex(token),
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String token = newToken();
+        Entry entry = entryFor(agent, token);
         List<Entry> all = new ArrayList<>(list());
         all.add(entry);
         write(all);
         return new Created(entry, token);
+    }
+
+    /** A fresh token: {@code alk_} and 256 random bits, base64url. */
+    public static String newToken() {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** The entry that stores {@code token} for {@code agent} (a new random id, its hash, now). */
+    public static Entry entryFor(String agent, String token) {
+        requireAgentName(agent);
+        byte[] idBytes = new byte[4];
+        RANDOM.nextBytes(idBytes);
+        return new Entry(HexFormat.of().formatHex(idBytes), agent, sha256Hex(token),
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     /**
@@ -135,6 +145,11 @@ public final class AgentTokenStore {
     }
 
     private void write(List<Entry> entries) throws IOException {
+        writeOwnerOnly(file, encode(entries));
+    }
+
+    /** The file's bytes for these entries (for callers that write it as part of a larger all-or-nothing change). */
+    public static byte[] encode(List<Entry> entries) {
         ObjectNode root = JSON.createObjectNode();
         root.put("comment", "Airlock agent tokens: SHA-256 hashes only. Manage with: airlock token create|list|revoke");
         ArrayNode tokens = root.putArray("tokens");
@@ -142,12 +157,15 @@ public final class AgentTokenStore {
             tokens.addObject().put("id", e.id()).put("agent", e.agent()).put("sha256", e.sha256())
                     .put("created", e.created().toString());
         }
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
-        writeOwnerOnly(file, bytes);
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("encoding plain strings cannot fail", e);
+        }
     }
 
     /** Writes {@code bytes} through a 0600 temporary file in the same directory and an atomic rename. */
-    static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+    public static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
         Path dir = file.getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
                 AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class,
-                TuiCommand.class, ApprovalsCommand.class, TokenCommand.class})
+                TuiCommand.class, ApprovalsCommand.class, TokenCommand.class, ImportCommand.class,
+                ConnectCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec
