@@ -7,7 +7,6 @@ import io.airlock.proxy.config.AirlockConfig;
 import io.airlock.proxy.config.ConfigException;
 import io.airlock.proxy.onboard.ClientKind;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,6 +17,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "connect", description = "Print the exact command or JSON that adds one Airlock-fronted server to "
         + "a client: claude, cursor, vscode or codex.")
 public final class ConnectCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,18 +45,18 @@ public final class ConnectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
+        java.io.PrintWriter out = spec.commandLine().getOut();
         AirlockConfig config;
         ClientKind kind;
         try {
             config = configOption.load();
             kind = ClientKind.of(client);
         } catch (ConfigException | IllegalArgumentException e) {
-            System.err.println("airlock connect: " + e.getMessage());
+            spec.commandLine().getErr().println("airlock connect: " + e.getMessage());
             return 2;
         }
         if (!config.servers().containsKey(server)) {
-            System.err.println("airlock connect: unknown server '" + server + "'; configured servers: "
+            spec.commandLine().getErr().println("airlock connect: unknown server '" + server + "'; configured servers: "
                     + config.servers().keySet() + " (in " + config.source() + ")");
             return 2;
         }
@@ -67,10 +69,10 @@ public final class ConnectCommand implements Callable<Integer> {
             try {
                 AgentTokenStore.Created created = new AgentTokenStore(config.agents().tokenFile()).create(who);
                 token = created.token();
-                System.err.println("Created token " + created.entry().id() + " for agent '" + who + "' (stored "
+                spec.commandLine().getErr().println("Created token " + created.entry().id() + " for agent '" + who + "' (stored "
                         + "hashed in " + config.agents().tokenFile() + "); it appears below only.");
             } catch (IOException | IllegalArgumentException e) {
-                System.err.println("airlock connect: " + e.getMessage());
+                spec.commandLine().getErr().println("airlock connect: " + e.getMessage());
                 return 2;
             }
         }
@@ -87,7 +89,7 @@ public final class ConnectCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void httpForm(PrintStream out, ClientKind kind, String url, String token) {
+    private void httpForm(java.io.PrintWriter out, ClientKind kind, String url, String token) {
         ObjectNode entry = JSON.createObjectNode();
         switch (kind) {
             case CLAUDE -> {
@@ -120,7 +122,7 @@ public final class ConnectCommand implements Callable<Integer> {
         }
     }
 
-    private void stdioForm(PrintStream out, ClientKind kind, String launcher, String[] args) {
+    private void stdioForm(java.io.PrintWriter out, ClientKind kind, String launcher, String[] args) {
         ObjectNode entry = JSON.createObjectNode();
         switch (kind) {
             case CLAUDE -> out.println("claude mcp add " + server + " -- " + launcher + " " + String.join(" ", args));

@@ -8,7 +8,6 @@ import io.airlock.proxy.onboard.ClientServer;
 import io.airlock.proxy.onboard.FileTransaction;
 import io.airlock.proxy.onboard.ImportException;
 import io.airlock.proxy.onboard.Importer;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,6 +22,9 @@ import picocli.CommandLine.Option;
         "With --rewrite, also point each client's servers at Airlock (HTTP with a per-client agent token; --stdio for "
                 + "'airlock stdio'), after printing a diff; the originals are backed up and --undo restores them."})
 public final class ImportCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
 
     @Option(names = {"-c", "--config"}, description = "The airlock.yaml to add servers to (default: ./airlock.yaml; "
             + "created if missing).")
@@ -72,8 +74,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         Path backupDir = backups != null ? backups : AirlockConfig.OperatorSettings.stateDir().resolve(
                 "import-backups");
         Path tokenStore;
@@ -119,6 +121,18 @@ public final class ImportCommand implements Callable<Integer> {
                 out.println("Created agent tokens for " + plan.tokens().keySet() + " (stored hashed in " + tokenStore
                         + "); the HTTP front now requires a token from every agent.");
             }
+            plan.references().forEach((agent, refs) -> {
+                String token = plan.tokens().get(agent);
+                for (String ref : refs) {
+                    out.println("Project files name the " + agent + " token instead of holding it (they are often "
+                            + "committed): set " + ref + " to:");
+                    out.println("  " + token);
+                }
+            });
+            if (!plan.references().isEmpty()) {
+                out.println("(These tokens are shown only now; e.g. export AIRLOCK_TOKEN_CLAUDE_CODE='alk_...' in your "
+                        + "shell profile. Lost one? Make another with: airlock token create --agent NAME)");
+            }
             if (rewrite) {
                 out.println("Next: airlock serve -c " + config + "   (restart the clients so they reconnect)");
             } else {
@@ -153,7 +167,7 @@ public final class ImportCommand implements Callable<Integer> {
         return launcher != null && !launcher.isBlank() ? launcher : "airlock";
     }
 
-    private static void summarise(Importer.Plan plan, PrintStream out) {
+    private static void summarise(Importer.Plan plan, java.io.PrintWriter out) {
         if (plan.imported().isEmpty() && plan.alreadyAirlock().isEmpty()) {
             out.println("No MCP servers found in the client configs.");
         }

@@ -41,6 +41,9 @@ public final class TokenCommand implements Runnable {
     @Command(name = "create", description = "Create a token for an agent and print it once (stdout); only its hash "
             + "is stored.")
     static final class Create implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         StoreOption storeOption = new StoreOption();
 
@@ -52,13 +55,13 @@ public final class TokenCommand implements Runnable {
             try {
                 AgentTokenStore store = storeOption.open();
                 AgentTokenStore.Created created = store.create(agent);
-                System.err.println("Created token " + created.entry().id() + " for agent '" + agent + "' in "
+                spec.commandLine().getErr().println("Created token " + created.entry().id() + " for agent '" + agent + "' in "
                         + store.file() + ". It is shown once; the HTTP front now requires a token from every agent "
                         + "(unless agents.requireToken says otherwise). Send it as: Authorization: Bearer <token>");
-                System.out.println(created.token());
+                spec.commandLine().getOut().println(created.token());
                 return 0;
             } catch (IllegalArgumentException | ConfigException | IOException e) {
-                System.err.println("airlock: " + e.getMessage());
+                spec.commandLine().getErr().println("airlock: " + e.getMessage());
                 return 2;
             }
         }
@@ -66,6 +69,9 @@ public final class TokenCommand implements Runnable {
 
     @Command(name = "list", description = "List tokens: id, agent, created (never the tokens themselves).")
     static final class ListTokens implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         StoreOption storeOption = new StoreOption();
 
@@ -79,15 +85,15 @@ public final class TokenCommand implements Runnable {
                 List<AgentTokenStore.Entry> entries = store.list().stream()
                         .filter(e -> agent == null || e.agent().equals(agent)).toList();
                 if (entries.isEmpty()) {
-                    System.err.println("no agent tokens in " + store.file()
+                    spec.commandLine().getErr().println("no agent tokens in " + store.file()
                             + (agent == null ? "" : " for agent '" + agent + "'"));
                 }
                 for (AgentTokenStore.Entry e : entries) {
-                    System.out.printf("%s  %-24s  %s%n", e.id(), e.agent(), e.created());
+                    spec.commandLine().getOut().printf("%s  %-24s  %s%n", e.id(), e.agent(), e.created());
                 }
                 return 0;
             } catch (ConfigException | IOException e) {
-                System.err.println("airlock: " + e.getMessage());
+                spec.commandLine().getErr().println("airlock: " + e.getMessage());
                 return 2;
             }
         }
@@ -96,6 +102,9 @@ public final class TokenCommand implements Runnable {
     @Command(name = "revoke", description = "Revoke an agent's tokens (all of them, or the one named by --id). A "
             + "running gateway refuses them within about a second.")
     static final class Revoke implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         StoreOption storeOption = new StoreOption();
 
@@ -108,20 +117,20 @@ public final class TokenCommand implements Runnable {
         @Override
         public Integer call() {
             if (agent == null && id == null) {
-                System.err.println("airlock: give --agent NAME and/or --id ID");
+                spec.commandLine().getErr().println("airlock: give --agent NAME and/or --id ID");
                 return 2;
             }
             try {
                 AgentTokenStore store = storeOption.open();
                 List<AgentTokenStore.Entry> revoked = store.revoke(agent, id);
                 if (revoked.isEmpty()) {
-                    System.err.println("airlock: no such token in " + store.file());
+                    spec.commandLine().getErr().println("airlock: no such token in " + store.file());
                     return 1;
                 }
-                revoked.forEach(e -> System.out.println("revoked " + e.id() + " (agent " + e.agent() + ")"));
+                revoked.forEach(e -> spec.commandLine().getOut().println("revoked " + e.id() + " (agent " + e.agent() + ")"));
                 return 0;
             } catch (ConfigException | IOException e) {
-                System.err.println("airlock: " + e.getMessage());
+                spec.commandLine().getErr().println("airlock: " + e.getMessage());
                 return 2;
             }
         }

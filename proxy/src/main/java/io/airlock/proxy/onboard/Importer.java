@@ -80,10 +80,16 @@ public final class Importer {
     public record Imported(ClientServer source, String airlockName, String kind, boolean added) {}
 
     /** Everything an import will do, computed without touching a file. */
+    /**
+     * @param tokens     new token by agent name
+     * @param references how project files (often committed to git) refer to a token instead of holding it: what the
+     *                   user must set, by agent (e.g. {@code environment variable AIRLOCK_TOKEN_CURSOR})
+     */
     public record Plan(Options options, List<Imported> imported, List<ClientServer> alreadyAirlock,
                        List<String> warnings, List<FileTransaction.Change> changes, Map<String, String> tokens,
-                       String baseUrl) {
+                       String baseUrl, Map<String, List<String>> references) {
         public Plan {
+            references = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(references));
             imported = List.copyOf(imported);
             alreadyAirlock = List.copyOf(alreadyAirlock);
             warnings = List.copyOf(warnings);
@@ -196,6 +202,7 @@ public final class Importer {
         changes.add(new FileTransaction.Change(o.config().toAbsolutePath(), yamlBefore, yamlAfter));
 
         Map<String, String> tokens = new LinkedHashMap<>();
+        Map<String, List<String>> references = new LinkedHashMap<>();
         if (o.rewrite()) {
             Path yamlPath = o.config().toAbsolutePath().normalize();
             for (ClientConfigs.ClientFile file : files) {
@@ -205,14 +212,58 @@ public final class Importer {
                 }
                 String agent = file.client().agent();
                 String token = o.stdio() ? null : tokens.computeIfAbsent(agent, a -> AgentTokenStore.newToken());
+                String auth = null;
+                if (token != null) {
+                    // A project's file is often committed: it names the token, the user's own file holds it.
+                    String reference = projectScoped(file, o) ? reference(file.client()) : null;
+                    auth = "Bearer " + (reference == null ? token : reference);
+                    if (reference != null) {
+                        List<String> refs = references.computeIfAbsent(agent, a -> new ArrayList<>());
+                        String what = describe(file.client());
+                        if (!refs.contains(what)) {
+                            refs.add(what);
+                        }
+                    }
+                }
                 changes.add(new FileTransaction.Change(file.file(), file.original(),
-                        rewrite(file, mine, baseUrl, token, o, yamlPath)));
+                        rewrite(file, mine, baseUrl, auth, o, yamlPath)));
                 if (file.format() == ClientConfigs.Format.JSON && file.json().hadComments) {
                     warnings.add(file.file() + " has comments; the rewritten file does not (the backup has them)");
                 }
             }
         }
-        return new Plan(o, imported, alreadyAirlock, warnings, changes, tokens, baseUrl);
+        return new Plan(o, imported, alreadyAirlock, warnings, changes, tokens, baseUrl, references);
+    }
+
+    /** Whether a file belongs to the project (shared) rather than to the user (private). */
+    private static boolean projectScoped(ClientConfigs.ClientFile file, Options o) {
+        Path f = file.file().toAbsolutePath().normalize();
+        return !f.equals(o.home().resolve(".claude.json").toAbsolutePath().normalize())
+                && !f.equals(o.home().resolve(".cursor/mcp.json").toAbsolutePath().normalize())
+                && !f.equals(o.home().resolve(".codex/config.toml").toAbsolutePath().normalize());
+    }
+
+    /** The environment variable a client's project file reads the token from. */
+    static String envVar(ClientKind client) {
+        return "AIRLOCK_TOKEN_" + client.agent().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+    }
+
+    /** VS Code asks for an input once and keeps it in its secret storage. */
+    static final String VSCODE_INPUT = "airlock-token";
+
+    /** How each client's project file refers to a value it does not hold (each client's documented syntax). */
+    private static String reference(ClientKind client) {
+        return switch (client) {
+            case CLAUDE -> "${" + envVar(client) + "}";
+            case CURSOR -> "${env:" + envVar(client) + "}";
+            case VSCODE -> "${input:" + VSCODE_INPUT + "}";
+            case CODEX -> null;
+        };
+    }
+
+    private static String describe(ClientKind client) {
+        return client == ClientKind.VSCODE ? "VS Code input '" + VSCODE_INPUT + "' (VS Code asks for it once)"
+                : "environment variable " + envVar(client) + " (for " + client.title() + ")";
     }
 
     private static byte[] readOrNull(Path file) throws ImportException {
@@ -351,14 +402,14 @@ public final class Importer {
     // ---- client rewrites ----
 
     /** A client file's new bytes: each imported entry now reaches Airlock; every other key stays. */
-    private static byte[] rewrite(ClientConfigs.ClientFile file, List<Imported> mine, String baseUrl, String token,
+    private static byte[] rewrite(ClientConfigs.ClientFile file, List<Imported> mine, String baseUrl, String auth,
                                   Options o, Path yamlPath) throws ImportException {
         ClientKind client = file.client();
         if (file.format() == ClientConfigs.Format.TOML) {
             Map<String, ObjectNode> entries = new LinkedHashMap<>();
             for (Imported i : mine) {
                 JsonNode old = file.toml().root.path("mcp_servers").path(i.source().name());
-                entries.put(i.source().name(), replacement(client, old, i.airlockName(), baseUrl, token, o, yamlPath));
+                entries.put(i.source().name(), replacement(client, old, i.airlockName(), baseUrl, auth, o, yamlPath));
             }
             return file.toml().rewrite(entries);
         }
@@ -366,7 +417,10 @@ public final class Importer {
         for (Imported i : mine) {
             ObjectNode container = (ObjectNode) root.at(i.source().container());
             JsonNode old = container.get(i.source().name());
-            container.set(i.source().name(), replacement(client, old, i.airlockName(), baseUrl, token, o, yamlPath));
+            container.set(i.source().name(), replacement(client, old, i.airlockName(), baseUrl, auth, o, yamlPath));
+        }
+        if (auth != null && auth.contains("${input:" + VSCODE_INPUT + "}")) {
+            declareInput(root);
         }
         byte[] bytes = file.json().write(root);
         // The new file must read back as exactly the document intended.
@@ -380,7 +434,7 @@ public final class Importer {
 
     /** The entry that reaches Airlock: the client's transport keys replaced, its other keys (in order) kept. */
     private static ObjectNode replacement(ClientKind client, JsonNode old, String airlockName, String baseUrl,
-                                          String token, Options o, Path yamlPath) {
+                                          String auth, Options o, Path yamlPath) {
         ObjectNode entry = JSON.createObjectNode();
         if (o.stdio()) {
             if (client == ClientKind.CLAUDE || client == ClientKind.VSCODE) {
@@ -397,7 +451,7 @@ public final class Importer {
             }
             entry.put("url", url);
             entry.putObject(client == ClientKind.CODEX ? "http_headers" : "headers")
-                    .put("Authorization", "Bearer " + token);
+                    .put("Authorization", auth);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = old.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -406,6 +460,20 @@ public final class Importer {
             }
         }
         return entry;
+    }
+
+    /** Adds VS Code's password input for the token, unless the file already declares it. */
+    private static void declareInput(ObjectNode root) {
+        JsonNode inputs = root.get("inputs");
+        ArrayNode list = inputs instanceof ArrayNode array ? array : root.putArray("inputs");
+        for (JsonNode input : list) {
+            if (VSCODE_INPUT.equals(input.path("id").asText())) {
+                return;
+            }
+        }
+        list.addObject().put("type", "promptString").put("id", VSCODE_INPUT)
+                .put("description", "Airlock agent token for VS Code (airlock token create --agent vscode)")
+                .put("password", true);
     }
 
     // ---- commit and undo ----

@@ -119,12 +119,12 @@ final class UnifiedDiff {
                 ops.add(new char[] {' '});
                 text.add(a.get(i++));
                 j++;
-            } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+            } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                ops.add(new char[] {'-'}); // removals first, as diff(1) shows them
+                text.add(a.get(i++));
+            } else {
                 ops.add(new char[] {'+'});
                 text.add(b.get(j++));
-            } else {
-                ops.add(new char[] {'-'});
-                text.add(a.get(i++));
             }
         }
     }

@@ -151,14 +151,29 @@ class ImporterTest {
         assertThat(auth.check(cursor.path("mcpServers").path("memory").path("headers").path("Authorization")
                 .asText())).isEqualTo(new AgentAuth.Authenticated("cursor"));
 
+        // Project files are often committed: they name the token (each client's own syntax), never hold it.
+        JsonNode filesystem = JSON.readTree(project.resolve(".mcp.json").toFile()).path("mcpServers")
+                .path("filesystem");
+        assertThat(filesystem.path("headers").path("Authorization").asText())
+                .isEqualTo("Bearer ${AIRLOCK_TOKEN_CLAUDE_CODE}");
         JsonNode vscode = JSON.readTree(project.resolve(".vscode/mcp.json").toFile());
-        assertThat(vscode.path("inputs")).isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper()
+        JsonNode vscodeBefore = new com.fasterxml.jackson.databind.ObjectMapper()
                 .enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_COMMENTS)
-                .readTree(originals.get(project.resolve(".vscode/mcp.json"))).path("inputs"));
+                .readTree(originals.get(project.resolve(".vscode/mcp.json")));
+        assertThat(vscode.path("inputs").get(0)).isEqualTo(vscodeBefore.path("inputs").get(0));
+        assertThat(vscode.path("inputs").get(1).path("id").asText()).isEqualTo("airlock-token");
+        assertThat(vscode.path("inputs").get(1).path("password").asBoolean()).isTrue();
         assertThat(vscode.path("servers").path("brave").path("type").asText()).isEqualTo("http");
-        assertThat(auth.check(vscode.path("servers").path("fetch").path("headers").path("Authorization").asText()))
+        assertThat(vscode.path("servers").path("fetch").path("headers").path("Authorization").asText())
+                .isEqualTo("Bearer ${input:airlock-token}");
+        assertThat(auth.check("Bearer " + plan.tokens().get("vscode")))
                 .isEqualTo(new AgentAuth.Authenticated("vscode"));
+        assertThat(plan.references()).containsOnlyKeys("claude-code", "vscode");
+        assertThat(plan.references().get("claude-code")).anyMatch(r -> r.contains("AIRLOCK_TOKEN_CLAUDE_CODE"));
         assertThat(plan.warnings()).anyMatch(w -> w.contains("has comments"));
+        String projectFiles = Files.readString(project.resolve(".mcp.json"))
+                + Files.readString(project.resolve(".vscode/mcp.json"));
+        plan.tokens().values().forEach(token -> assertThat(projectFiles).doesNotContain(token));
 
         String codex = Files.readString(home.resolve(".codex/config.toml"));
         // Every line outside the rewritten tables is kept byte for byte, comments included.
