@@ -81,6 +81,7 @@ public final class AirlockCli implements Runnable {
             try (Gateway gateway = new Gateway(config)) {
                 InetSocketAddress bound = gateway.startHttp();
                 printEndpoints(System.err, config, bound);
+                printAgents(System.err, gateway);
                 printAdmin(System.err, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
@@ -163,6 +164,7 @@ public final class AirlockCli implements Runnable {
                 Path workspace = gateway.upstreams().workspace("workbench",
                         (ServerConfig.Workbench) workbench.transport());
                 printDemo(System.out, bound, workspace);
+                printAgents(System.out, gateway);
                 printAdmin(System.out, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
@@ -216,6 +218,17 @@ public final class AirlockCli implements Runnable {
         } else {
             out.println("Admin API for operators on http://" + hostPort(admin) + " (token: "
                     + config.operator().tokenFile() + "); approve held calls with: airlock tui");
+        }
+    }
+
+    /** Whether agents need a token here: the first thing to check when a client gets 401. */
+    private static void printAgents(PrintStream out, Gateway gateway) {
+        if (gateway.agents().tokensRequired()) {
+            out.println("Agent tokens are required (" + gateway.agents().file() + "): agents send Authorization: "
+                    + "Bearer <token> (airlock token create --agent NAME; airlock connect CLIENT --server NAME).");
+        } else {
+            out.println("No agent token exists yet, so agents connect without one (as 'anonymous'); the first "
+                    + "'airlock token create' turns tokens on (agents.requireToken).");
         }
     }
 
