@@ -37,13 +37,11 @@ final class CodexToml {
     final ObjectNode root;
     private final Path file;
     private final List<String> lines;
-    private final boolean finalNewline;
 
     private CodexToml(ObjectNode root, Path file, String text) {
         this.root = root;
         this.file = file;
         this.lines = List.of(text.split("\n", -1));
-        this.finalNewline = text.endsWith("\n");
     }
 
     static CodexToml parse(byte[] bytes, Path file) throws ImportException {
