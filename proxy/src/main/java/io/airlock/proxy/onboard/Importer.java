@@ -293,8 +293,13 @@ public final class Importer {
     /** Whether a client entry already goes through Airlock (a second import leaves it alone). */
     static boolean pointsAtAirlock(ClientServer.Spec spec, String baseUrl) {
         return switch (spec) {
+            // By URL, or by the token it carries (the listen address may have changed since the rewrite):
+            // importing Airlock into itself would make a loop.
             case ClientServer.Http http -> http.url().startsWith(baseUrl + "/mcp/")
-                    || http.url().startsWith(baseUrl + "/sse/");
+                    || http.url().startsWith(baseUrl + "/sse/")
+                    || http.headers().values().stream().anyMatch(v -> v.startsWith("Bearer alk_")
+                    || v.contains("${AIRLOCK_TOKEN_") || v.contains("${env:AIRLOCK_TOKEN_")
+                    || v.contains("${input:" + VSCODE_INPUT + "}"));
             case ClientServer.Stdio stdio -> stdio.args().contains("stdio") && stdio.args().contains("--server")
                     && (stdio.command().endsWith("airlock") || stdio.args().stream().anyMatch(a ->
                     a.endsWith("airlock.jar")));
