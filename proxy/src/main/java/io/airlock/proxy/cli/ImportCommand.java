@@ -108,7 +108,7 @@ public final class ImportCommand implements Callable<Integer> {
                 out.println("(dry run: nothing was written)");
                 return 0;
             }
-            if (!yes && System.console() != null) {
+            if (!yes && System.console() != null && System.console().isTerminal()) {
                 String answer = System.console().readLine("Apply these changes? [y/N] ");
                 if (answer == null || !answer.strip().toLowerCase(java.util.Locale.ROOT).startsWith("y")) {
                     out.println("Nothing was written.");
