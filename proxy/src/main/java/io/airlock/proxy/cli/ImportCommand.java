@@ -104,6 +104,7 @@ public final class ImportCommand implements Callable<Integer> {
                 return 0;
             }
             out.print(plan.diff());
+            out.flush(); // the diff must be on screen before the question
             if (dryRun) {
                 out.println("(dry run: nothing was written)");
                 return 0;
