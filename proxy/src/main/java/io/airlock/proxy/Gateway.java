@@ -68,7 +68,8 @@ public final class Gateway implements AutoCloseable {
         this.rememberWatcher = watchRemembered(remembered);
         this.receipts = openReceipts(config);
         this.agents = io.airlock.proxy.agents.AgentAuth.open(config.agents().tokenFile(),
-                config.agents().requireToken(), 1000);
+                config.agents().requireToken(), io.airlock.proxy.http.OriginPolicy.isLoopbackName(config.host()),
+                1000);
         this.upstreams = new UpstreamFactory(config, parser);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))

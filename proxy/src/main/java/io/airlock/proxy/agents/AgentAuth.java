@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A request with {@code Authorization: Bearer T}: T must hash to a stored token, whatever the mode; the agent
  *       is that token's agent. Anything else in the header (another scheme, an unknown or revoked token) is refused.</li>
  *   <li>A request without the header is refused when tokens are required: {@code requireToken: true}, or
- *       {@code auto} (the default) once the store holds at least one token. Otherwise it is the agent
+ *       {@code auto} (the default) once the store holds at least one token or whenever the front listens beyond
+ *       loopback. Otherwise (loopback, no token created yet, or an explicit {@code false}) it is the agent
  *       {@code anonymous}.</li>
  *   <li>A token store that cannot be read counts as "tokens exist, none valid": everything is refused (fail closed).</li>
  * </ul>
@@ -49,12 +50,14 @@ public final class AgentAuth implements AutoCloseable {
 
     private final AgentTokenStore store;
     private final Requirement requirement;
+    private final boolean loopbackOnly;
     private volatile Snapshot snapshot;
     private final Thread refresher;
 
-    private AgentAuth(AgentTokenStore store, Requirement requirement, long refreshMillis) {
+    private AgentAuth(AgentTokenStore store, Requirement requirement, boolean loopbackOnly, long refreshMillis) {
         this.store = store;
         this.requirement = requirement;
+        this.loopbackOnly = loopbackOnly;
         this.snapshot = load(null);
         this.refresher = refreshMillis <= 0 ? null : Thread.ofVirtual().name("agent-token-refresh").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -68,10 +71,18 @@ public final class AgentAuth implements AutoCloseable {
         });
     }
 
-    /** Opens the store at {@code file}; refreshes it every {@code refreshMillis} (0: never, for tests). */
+    /** Opens the store at {@code file} for a front on loopback; refreshes it every {@code refreshMillis} (0: never). */
     public static AgentAuth open(Path file, Requirement requirement, long refreshMillis) {
+        return open(file, requirement, true, refreshMillis);
+    }
+
+    /**
+     * @param loopbackOnly whether the front listens on loopback only; beyond it, {@code auto} always requires a token
+     *                     (a fresh network-facing Airlock is not open to anyone who can reach it)
+     */
+    public static AgentAuth open(Path file, Requirement requirement, boolean loopbackOnly, long refreshMillis) {
         return new AgentAuth(new AgentTokenStore(file), Objects.requireNonNull(requirement, "requirement"),
-                refreshMillis);
+                loopbackOnly, refreshMillis);
     }
 
     /** Re-reads the store if its file changed. Blocking file I/O: never call on an event loop. */
@@ -118,7 +129,7 @@ public final class AgentAuth implements AutoCloseable {
         return switch (requirement) {
             case ALWAYS -> true;
             case NEVER -> s.broken();
-            case AUTO -> s.broken() || !s.entries().isEmpty();
+            case AUTO -> s.broken() || !s.entries().isEmpty() || !loopbackOnly;
         };
     }
 

@@ -27,8 +27,8 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
      * Agent identity ({@code agents:} in the file).
      *
      * @param tokenFile    the hashed agent tokens ({@code airlock token create|list|revoke})
-     * @param requireToken AUTO (default): the HTTP front requires a token once the store holds one; ALWAYS; NEVER
-     *                     (a token that is sent must still be valid)
+     * @param requireToken AUTO (default): the HTTP front requires a token once the store holds one, and always when
+     *                     it listens beyond loopback; ALWAYS; NEVER (a token that is sent must still be valid)
      * @param stdioAgent   the identity of {@code airlock stdio} sessions (the {@code --agent} option overrides it)
      */
     public record AgentSettings(java.nio.file.Path tokenFile, io.airlock.proxy.agents.AgentAuth.Requirement requireToken,

@@ -95,6 +95,28 @@ class AgentIdentityTest {
     }
 
     @Test
+    void aFrontBeyondLoopbackRequiresATokenBeforeAnyExists() throws Exception {
+        Path fake = Path.of(AgentIdentityTest.class.getResource("/fake-mcp-server.sh").toURI());
+        try (Gateway open = new Gateway(ConfigLoader.parse("""
+                listen: 0.0.0.0:0
+                servers:
+                  fake: {command: %s}
+                admin: {listen: "off"}
+                receipts: {enabled: false}
+                agents: {tokenFile: %s}
+                """.formatted(fake, dir.resolve("none/agent-tokens.json")), "test", dir))) {
+            assertThat(open.agents().tokensRequired()).isTrue();
+            int port = open.startHttp().getPort();
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/mcp/fake")).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(initialize())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void onceATokenExistsMissingWrongAndRevokedTokensGet401AndNothingIsForwarded() throws Exception {
         AgentTokenStore.Created ci = store.create("ci-bot");
         gateway.agents().refresh();
