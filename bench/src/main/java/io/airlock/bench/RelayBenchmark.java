@@ -494,7 +494,10 @@ public final class RelayBenchmark {
                 + ", dir: " + JSON.writeValueAsString(state.resolve("receipts").toString()) + ", keyDir: "
                 + JSON.writeValueAsString(state.resolve("keys").toString()) + "}\nadmin: {tokenFile: "
                 + JSON.writeValueAsString(state.resolve("admin-token").toString()) + "}\noperator: {rememberFile: "
-                + JSON.writeValueAsString(state.resolve("remembered.yaml").toString()) + "}\n";
+                + JSON.writeValueAsString(state.resolve("remembered.yaml").toString()) + "}\n"
+                // Its own (empty) agent token store: tokens in the user's ~/.airlock must not turn on 401s here.
+                + "agents: {tokenFile: " + JSON.writeValueAsString(state.resolve("agent-tokens.json").toString())
+                + "}\n";
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
         // As ./airlock runs it: default JVM settings plus native access for Netty's epoll transport.
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));

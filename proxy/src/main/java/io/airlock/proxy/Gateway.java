@@ -35,6 +35,7 @@ public final class Gateway implements AutoCloseable {
     private volatile AirlockServer server;
     private final io.airlock.proxy.ops.AirlockMetrics metrics = new io.airlock.proxy.ops.AirlockMetrics();
     private final io.airlock.proxy.ops.Readiness readiness;
+    private final io.airlock.proxy.agents.AgentAuth agents;
 
     /** @throws ConfigException when the configured policy file is missing or invalid */
     public Gateway(AirlockConfig config) throws ConfigException {
@@ -71,6 +72,9 @@ public final class Gateway implements AutoCloseable {
         this.policyWatcher = watch(config, policyGate);
         this.rememberWatcher = watchRemembered(remembered);
         this.receipts = openReceipts(config);
+        this.agents = io.airlock.proxy.agents.AgentAuth.open(config.agents().tokenFile(),
+                config.agents().requireToken(), io.airlock.proxy.http.OriginPolicy.isLoopbackName(config.host()),
+                1000);
         this.sessions = new SessionRegistry(upstreams, gate, limits.maxSessions(), limits.maxInFlightPerSession(),
                 parser, java.time.Duration.ofSeconds(limits.sessionIdleSeconds()))
                 .recordingTo(metrics.recording(receipts));
@@ -233,7 +237,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the HTTP front; returns the bound address. */
     public InetSocketAddress startHttp() throws InterruptedException {
-        server = new AirlockServer(config, parser, sessions);
+        server = new AirlockServer(config, parser, sessions, agents);
         return server.start();
     }
 
@@ -253,6 +257,11 @@ public final class Gateway implements AutoCloseable {
     /** The receipt log, or null when receipts are off. */
     public io.airlock.receipts.ReceiptLog receiptLog() {
         return receipts == null ? null : receipts.log();
+    }
+
+    /** Who may call the HTTP front: the agent tokens. */
+    public io.airlock.proxy.agents.AgentAuth agents() {
+        return agents;
     }
 
     public AirlockConfig config() {
@@ -287,6 +296,7 @@ public final class Gateway implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        agents.close();
         if (policyWatcher != null) {
             policyWatcher.close();
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         description = "An MCP gateway that gates every tool call.",
         subcommands = {AirlockCli.Serve.class, AirlockCli.Stdio.class, AirlockCli.Demo.class,
                 AirlockCli.CheckConfig.class, EvalCommand.class, ExplainCommand.class, AuditCommand.class,
-                TuiCommand.class, ApprovalsCommand.class})
+                TuiCommand.class, ApprovalsCommand.class, TokenCommand.class, ImportCommand.class,
+                ConnectCommand.class})
 public final class AirlockCli implements Runnable {
 
     @CommandLine.Spec
@@ -89,6 +90,7 @@ public final class AirlockCli implements Runnable {
             try (Gateway gateway = new Gateway(config)) {
                 InetSocketAddress bound = gateway.startHttp();
                 printEndpoints(System.err, config, bound);
+                printAgents(System.err, gateway);
                 printAdmin(System.err, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
@@ -108,6 +110,10 @@ public final class AirlockCli implements Runnable {
         @Option(names = {"-s", "--server"}, required = true, description = "Name of the configured server.")
         String server;
 
+        @Option(names = "--agent", description = "The agent identity policies, receipts and operators see "
+                + "(default: agents.stdio in the config, else 'stdio').")
+        String agent;
+
         @Override
         public Integer call() throws InterruptedException {
             AirlockConfig config;
@@ -115,6 +121,11 @@ public final class AirlockCli implements Runnable {
                 config = configOption.load();
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
+                return 2;
+            }
+            if (agent != null && !io.airlock.proxy.agents.AgentTokenStore.AGENT_NAME.matcher(agent).matches()) {
+                System.err.println("airlock: --agent '" + agent + "' is not a valid agent name (letters, digits, "
+                        + "'_', '.', '@', '-')");
                 return 2;
             }
             if (!config.servers().containsKey(server)) {
@@ -132,7 +143,8 @@ public final class AirlockCli implements Runnable {
                     gateway.held().stopAccepting("the admin API of this 'airlock stdio' could not start, so "
                             + "nobody can approve it");
                 }
-                return new StdioFront(gateway, server).run(System.in, System.out);
+                String who = agent != null ? agent : config.agents().stdioAgent();
+                return new StdioFront(gateway, server, who).run(System.in, System.out);
             } catch (ConfigException e) {
                 System.err.println("airlock: invalid config: " + e.getMessage());
                 return 2;
@@ -161,6 +173,7 @@ public final class AirlockCli implements Runnable {
                 Path workspace = gateway.upstreams().workspace("workbench",
                         (ServerConfig.Workbench) workbench.transport());
                 printDemo(System.out, bound, workspace);
+                printAgents(System.out, gateway);
                 printAdmin(System.out, config, gateway.startAdmin(bound.getPort()));
                 awaitShutdown(gateway);
             } catch (ConfigException e) {
@@ -212,6 +225,17 @@ public final class AirlockCli implements Runnable {
         } else {
             out.println("Admin API for operators on http://" + hostPort(admin) + " (token: "
                     + config.operator().tokenFile() + "); approve held calls with: airlock tui");
+        }
+    }
+
+    /** Whether agents need a token here: the first thing to check when a client gets 401. */
+    private static void printAgents(PrintStream out, Gateway gateway) {
+        if (gateway.agents().tokensRequired()) {
+            out.println("Agent tokens are required (" + gateway.agents().file() + "): agents send Authorization: "
+                    + "Bearer <token> (airlock token create --agent NAME; airlock connect CLIENT --server NAME).");
+        } else {
+            out.println("No agent token exists yet, so agents connect without one (as 'anonymous'); the first "
+                    + "'airlock token create' turns tokens on (agents.requireToken).");
         }
     }
 

@@ -15,25 +15,26 @@ import java.util.Map;
 public record AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                             Map<String, ServerConfig> servers, String source, PolicySettings policy,
                             OperatorSettings operator, ReceiptSettings receipts, SandboxSettings sandbox,
-                            OpsSettings ops, ClassifierSettings classifier) {
+                            OpsSettings ops, ClassifierSettings classifier, AgentSettings agents) {
 
     public AirlockConfig(String host, int port, List<String> allowedOrigins, Limits limits,
                          Map<String, ServerConfig> servers, String source, PolicySettings policy,
                          OperatorSettings operator, ReceiptSettings receipts) {
         this(host, port, allowedOrigins, limits, servers, source, policy, operator, receipts,
-                SandboxSettings.defaults(), OpsSettings.defaults(), ClassifierSettings.defaults());
+                SandboxSettings.defaults(), OpsSettings.defaults(), ClassifierSettings.defaults(),
+                AgentSettings.defaults());
     }
 
     /** This config listening on another address (the command line's {@code --listen}). */
     public AirlockConfig withListen(String newHost, int newPort) {
         return new AirlockConfig(newHost, newPort, allowedOrigins, limits, servers, source, policy, operator,
-                receipts, sandbox, ops, classifier);
+                receipts, sandbox, ops, classifier, agents);
     }
 
     /** This config with other policy settings (eval/explain's {@code --workspace}, {@code --home}). */
     public AirlockConfig withPolicy(PolicySettings newPolicy) {
         return new AirlockConfig(host, port, allowedOrigins, limits, servers, source, newPolicy, operator, receipts,
-                sandbox, ops, classifier);
+                sandbox, ops, classifier, agents);
     }
 
     /**
@@ -83,6 +84,22 @@ public record AirlockConfig(String host, int port, List<String> allowedOrigins, 
 
         public static OpsSettings defaults() {
             return new OpsSettings(null, "text");
+        }
+    }
+
+    /**
+     * Agent identity ({@code agents:} in the file).
+     *
+     * @param tokenFile    the hashed agent tokens ({@code airlock token create|list|revoke})
+     * @param requireToken AUTO (default): the HTTP front requires a token once the store holds one, and always when
+     *                     it listens beyond loopback; ALWAYS; NEVER (a token that is sent must still be valid)
+     * @param stdioAgent   the identity of {@code airlock stdio} sessions (the {@code --agent} option overrides it)
+     */
+    public record AgentSettings(java.nio.file.Path tokenFile, io.airlock.proxy.agents.AgentAuth.Requirement requireToken,
+                                String stdioAgent) {
+        public static AgentSettings defaults() {
+            return new AgentSettings(OperatorSettings.stateDir().resolve("agent-tokens.json"),
+                    io.airlock.proxy.agents.AgentAuth.Requirement.AUTO, "stdio");
         }
     }
 

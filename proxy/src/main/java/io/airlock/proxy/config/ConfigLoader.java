@@ -35,7 +35,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Set<String> TOP = Set.of("listen", "allowedOrigins", "limits", "servers", "policy",
-            "admin", "operator", "receipts", "sandbox", "ops", "classifier");
+            "admin", "operator", "receipts", "sandbox", "ops", "classifier", "agents");
     private static final Set<String> SERVER = Set.of("command", "args", "cwd", "env", "url", "transport", "headers",
             "builtin", "workspace", "tools", "resources", "prompts", "kind", "trusted", "tags", "sandbox");
     private static final Set<String> POLICY = Set.of("file", "workspace", "allowedHosts", "home");
@@ -108,7 +108,8 @@ public final class ConfigLoader {
         return new AirlockConfig(host, port, origins, limits, servers, source, policy(r, root.get("policy"), baseDir),
                 operator(r, root.get("admin"), root.get("operator"), baseDir),
                 receipts(r, root.get("receipts"), baseDir), sandbox(r, root.get("sandbox"), baseDir),
-                ops(r, root.get("ops"), baseDir), classifier(r, root.get("classifier"), baseDir));
+                ops(r, root.get("ops"), baseDir), classifier(r, root.get("classifier"), baseDir),
+                agents(r, root.get("agents"), baseDir));
     }
 
     private static AirlockConfig.SandboxSettings sandbox(Reader r, JsonNode node, Path baseDir)
@@ -179,6 +180,38 @@ public final class ConfigLoader {
             throw r.error("ops.logFormat", "'" + format + "' (expected: text or json)");
         }
         return new AirlockConfig.OpsSettings(metricsToken, format);
+    }
+
+    private static AirlockConfig.AgentSettings agents(Reader r, JsonNode node, Path baseDir) throws ConfigException {
+        AirlockConfig.AgentSettings d = AirlockConfig.AgentSettings.defaults();
+        if (node == null) {
+            return d;
+        }
+        r.object(node, "agents");
+        r.onlyKnown(node, "agents", Set.of("tokenFile", "requireToken", "stdio"));
+        Path tokenFile = node.has("tokenFile") ? baseDir.resolve(home(r.text(node.get("tokenFile"),
+                "agents.tokenFile"))) : d.tokenFile();
+        io.airlock.proxy.agents.AgentAuth.Requirement require = d.requireToken();
+        JsonNode requireNode = node.get("requireToken");
+        if (requireNode != null) {
+            String text = requireNode.isBoolean() ? String.valueOf(requireNode.booleanValue())
+                    : r.text(requireNode, "agents.requireToken");
+            require = switch (text) {
+                case "auto" -> io.airlock.proxy.agents.AgentAuth.Requirement.AUTO;
+                case "true" -> io.airlock.proxy.agents.AgentAuth.Requirement.ALWAYS;
+                case "false" -> io.airlock.proxy.agents.AgentAuth.Requirement.NEVER;
+                default -> throw r.error("agents.requireToken", "'" + text + "' (expected: auto, true or false)");
+            };
+        }
+        String stdio = d.stdioAgent();
+        if (node.has("stdio")) {
+            stdio = r.text(node.get("stdio"), "agents.stdio");
+            if (!io.airlock.proxy.agents.AgentTokenStore.AGENT_NAME.matcher(stdio).matches()) {
+                throw r.error("agents.stdio", "'" + stdio + "' is not a valid agent name (letters, digits, '_', "
+                        + "'.', '@', '-')");
+            }
+        }
+        return new AirlockConfig.AgentSettings(tokenFile, require, stdio);
     }
 
     private record HostPort(String host, int port) {}

@@ -27,7 +27,8 @@ import java.util.LinkedHashSet;
  * <ol>
  *   <li>{@code http}: {@link HttpServerCodec}, bounded initial line and headers;</li>
  *   <li>{@code aggregate}: {@link HttpObjectAggregator} up to {@code limits.maxFrameBytes} (413 beyond);</li>
- *   <li>{@code mcp}: {@link McpHttpHandler}, per connection.</li>
+ *   <li>{@code mcp}: {@link McpHttpHandler}, per connection: Origin/Host (403), then the agent token (401),
+ *       then routing.</li>
  * </ol>
  * Connections start with auto-read off: the handler reads the next request only when the previous exchange is done.
  */
@@ -39,10 +40,12 @@ public final class AirlockServer implements AutoCloseable {
     private EventLoopGroup workers;
     private Channel channel;
 
-    public AirlockServer(AirlockConfig config, JsonRpcParser parser, SessionRegistry sessions) {
+    public AirlockServer(AirlockConfig config, JsonRpcParser parser, SessionRegistry sessions,
+                         io.airlock.proxy.agents.AgentAuth agents) {
         this.config = config;
         this.front = new HttpFront(parser, sessions, new LinkedHashSet<>(config.servers().keySet()),
-                new OriginPolicy(config.allowedOrigins(), config.host()));
+                new OriginPolicy(config.allowedOrigins(), config.host()), java.util.Objects.requireNonNull(agents,
+                "agents"));
     }
 
     /** Binds and returns the address actually bound (port 0 in the config picks a free port). */

@@ -68,6 +68,8 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private boolean legacyStream;
     private boolean keepAlive;
     private StatelessCall statelessCall;
+    /** The agent the current request's token names (set before routing; read only on this event loop). */
+    private String agent = io.airlock.proxy.agents.AgentAuth.ANONYMOUS;
 
     private static final java.util.concurrent.atomic.AtomicLong STATELESS_IDS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -121,6 +123,17 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (refused != null) {
             writeError(ctx, HttpResponseStatus.FORBIDDEN, refused);
             return;
+        }
+        // Before routing, so an unauthenticated caller learns nothing (not even the configured server names).
+        switch (front.agents().check(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            case io.airlock.proxy.agents.AgentAuth.Authenticated ok -> agent = ok.agent();
+            case io.airlock.proxy.agents.AgentAuth.Refused denied -> {
+                FullHttpResponse response = full(HttpResponseStatus.UNAUTHORIZED, errorBody(denied.reason()),
+                        "application/json");
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"airlock\"");
+                write(ctx, response);
+                return;
+            }
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String[] parts = uri.path().split("/");
@@ -236,7 +249,7 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             JsonRpcMessage.Request init = (JsonRpcMessage.Request) messages.getFirst();
-            front.sessions().open(server, "anonymous").whenComplete((session, error) ->
+            front.sessions().open(server, agent).whenComplete((session, error) ->
                     ctx.executor().execute(() -> {
                         if (error != null) {
                             failOpen(ctx, init, error);
@@ -288,7 +301,7 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         HttpHeaders headers = http.headers().copy();
-        front.sessions().stateless(server).whenComplete((session, error) -> ctx.executor().execute(() -> {
+        front.sessions().stateless(server, agent).whenComplete((session, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 failOpen(ctx, request, error);
                 return;
@@ -389,7 +402,8 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return null;
         }
         RelaySession session = front.sessions().get(id);
-        if (session == null || !session.server().equals(server)) {
+        // A session id is usable only by the agent that opened it: another agent's token sees "not found".
+        if (session == null || !session.server().equals(server) || !agent.equals(session.agent())) {
             writeJson(ctx, HttpResponseStatus.NOT_FOUND, JsonRpcMessages.error(null, JsonRpcErrors.INVALID_REQUEST,
                     "Session not found: it ended or never existed; start a new one with initialize").raw(), null);
             return null;
@@ -404,7 +418,7 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             writeError(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "the SSE endpoint takes GET");
             return;
         }
-        front.sessions().open(server, "anonymous").whenComplete((session, error) -> ctx.executor().execute(() -> {
+        front.sessions().open(server, agent).whenComplete((session, error) -> ctx.executor().execute(() -> {
             if (error != null) {
                 Throwable cause = error.getCause() != null ? error.getCause() : error;
                 writeError(ctx, HttpResponseStatus.BAD_GATEWAY, "Airlock could not start the upstream server: "
@@ -433,7 +447,7 @@ final class McpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         List<String> ids = uri.parameters().get("sessionId");
         RelaySession session = ids == null || ids.isEmpty() ? null : front.sessions().get(ids.getFirst());
-        if (session == null || !session.server().equals(server)) {
+        if (session == null || !session.server().equals(server) || !agent.equals(session.agent())) {
             writeError(ctx, HttpResponseStatus.NOT_FOUND, "session not found; open a new one with GET /sse/"
                     + server);
             return;

@@ -60,7 +60,7 @@ public final class OriginPolicy {
     }
 
     /** localhost, 127.0.0.0/8, ::1 — by literal only: no DNS lookups on the request path. */
-    static boolean isLoopbackName(String host) {
+    public static boolean isLoopbackName(String host) {
         if (host == null) {
             return false;
         }

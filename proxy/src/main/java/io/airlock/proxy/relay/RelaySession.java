@@ -149,6 +149,11 @@ public final class RelaySession implements UpstreamListener {
         return server;
     }
 
+    /** The agent this session belongs to (what its token named); only that agent may use the session. */
+    public String agent() {
+        return agent;
+    }
+
     public Upstream upstream() {
         return upstream;
     }

@@ -85,15 +85,23 @@ public final class SessionRegistry implements AutoCloseable {
      * could address.
      */
     public CompletableFuture<RelaySession> stateless(String server) {
-        return stateless.compute(server, (name, current) -> {
+        return stateless(server, "anonymous");
+    }
+
+    /**
+     * The stateless session of {@code server} for {@code agent}: each agent gets its own, so the gate, receipts and
+     * held calls see who is calling, and one agent's traffic is never attributed to another.
+     */
+    public CompletableFuture<RelaySession> stateless(String server, String agent) {
+        return stateless.compute(server + "\n" + agent, (key, current) -> {
             if (current != null && !current.isCompletedExceptionally()
                     && (!current.isDone() || !current.join().isClosed())) {
                 return current;
             }
             return CompletableFuture.supplyAsync(() -> {
-                Upstream bridge = new StatelessBridge(name, upstreams.apply(name), VERSION, parser);
-                RelaySession session = new RelaySession("stateless-" + name, name, "anonymous", bridge, gate,
-                        maxInFlight * 4, closed -> { }, true).recordingTo(recorder);
+                Upstream bridge = new StatelessBridge(server, upstreams.apply(server), VERSION, parser);
+                RelaySession session = new RelaySession("stateless-" + server + "-" + agent, server, agent, bridge,
+                        gate, maxInFlight * 4, closed -> { }, true).recordingTo(recorder);
                 try {
                     session.start();
                 } catch (UpstreamException e) {

@@ -29,10 +29,21 @@ public final class StdioFront {
 
     private final Gateway gateway;
     private final String server;
+    private final String agent;
 
+    /** The session's agent is the config's {@code agents.stdio}. */
     public StdioFront(Gateway gateway, String server) {
+        this(gateway, server, gateway.config().agents().stdioAgent());
+    }
+
+    /**
+     * @param agent the identity the gate, receipts and operators see: stdio has no token (the agent spawned this
+     *              process, so it is whoever the config or the command line says)
+     */
+    public StdioFront(Gateway gateway, String server, String agent) {
         this.gateway = gateway;
         this.server = server;
+        this.agent = java.util.Objects.requireNonNull(agent, "agent");
     }
 
     /** Runs until stdin closes or the upstream goes away; returns the process exit code. */
@@ -41,7 +52,7 @@ public final class StdioFront {
         RelaySession session = null;
         String startFailure = null;
         try {
-            session = gateway.sessions().open(server, "stdio").join();
+            session = gateway.sessions().open(server, agent).join();
             session.attachStandalone(stdout);
         } catch (CompletionException e) {
             startFailure = "Airlock could not start the upstream server: "
