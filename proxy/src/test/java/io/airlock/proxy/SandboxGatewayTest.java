@@ -16,8 +16,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import io.airlock.proxy.testing.AgentClient;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +34,6 @@ class SandboxGatewayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final AtomicInteger IDS = new AtomicInteger(10);
 
     @TempDir
     Path dir;
@@ -45,6 +44,7 @@ class SandboxGatewayTest {
     private String adminBase;
     private String token;
     private String session;
+    private AgentClient agent;
 
     @BeforeEach
     void start() throws Exception {
@@ -72,6 +72,7 @@ class SandboxGatewayTest {
                 dir.resolve("state/remembered.yaml"), dir.resolve("receipts"), dir.resolve("keys"),
                 dir.resolve("sandbox")), "test", dir));
         agentBase = "http://127.0.0.1:" + gateway.startHttp().getPort();
+        agent = new AgentClient(agentBase + "/mcp/wb");
         adminBase = "http://127.0.0.1:" + gateway.startAdmin(0).getPort();
         token = Files.readString(dir.resolve("state/token")).strip();
         session = initialize();
@@ -114,10 +115,8 @@ class SandboxGatewayTest {
         Path warmTwin = overlays().getFirst();
         String command = "{\"command\":\"echo out; echo err >&2; printf 'no newline'; exit 3\"}";
         JsonNode sandboxed = result(call("run_command", command).get(90, TimeUnit.SECONDS));
-        String plainSession = initialize("plain");
-        JsonNode real = result(HTTP.sendAsync(agent(plainSession, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
-                + "\"tools/call\",\"params\":{\"name\":\"run_command\",\"arguments\":" + command + "}}", "plain")
-                .build(), HttpResponse.BodyHandlers.ofString()).get(60, TimeUnit.SECONDS));
+        AgentClient plain = new AgentClient(agentBase + "/mcp/plain");
+        JsonNode real = plain.call(plain.initialize(), "run_command", command);
         assertThat(text(sandboxed)).isEqualTo(text(real)).contains("out", "err", "exit code: 3");
         assertThat(sandboxed.path("isError").asBoolean()).isEqualTo(real.path("isError").asBoolean()).isTrue();
         assertThat(overlays()).as("the warm twin was not needed").contains(warmTwin);
@@ -206,35 +205,11 @@ class SandboxGatewayTest {
     }
 
     private String initialize() throws Exception {
-        return initialize("wb");
-    }
-
-    private String initialize(String server) throws Exception {
-        HttpResponse<String> init = HTTP.send(agent(null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""", server).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String id = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HTTP.send(agent(id, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", server).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return id;
-    }
-
-    private HttpRequest.Builder agent(String sessionId, String body) {
-        return agent(sessionId, body, "wb");
-    }
-
-    private HttpRequest.Builder agent(String sessionId, String body, String server) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agentBase + "/mcp/" + server))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        return sessionId == null ? b : b.header("Mcp-Session-Id", sessionId);
+        return agent.initialize();
     }
 
     private CompletableFuture<HttpResponse<String>> call(String tool, String args) {
-        return HTTP.sendAsync(agent(session, "{\"jsonrpc\":\"2.0\",\"id\":" + IDS.incrementAndGet()
-                + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + args + "}}")
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return agent.callAsync(session, tool, args);
     }
 
     private JsonNode get(String path) throws Exception {
@@ -260,20 +235,10 @@ class SandboxGatewayTest {
     }
 
     private static JsonNode result(HttpResponse<String> response) throws Exception {
-        String body = response.body();
-        if (body.startsWith("event:") || body.startsWith("data:") || body.startsWith("id:")) {
-            String last = null;
-            for (String line : body.split("\n")) {
-                if (line.startsWith("data:") && line.contains("\"result\"")) {
-                    last = line.substring(5).strip();
-                }
-            }
-            body = last;
-        }
-        return JSON.readTree(body).path("result");
+        return AgentClient.result(response);
     }
 
     private static String text(JsonNode result) {
-        return result.path("content").path(0).path("text").asText();
+        return AgentClient.text(result);
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * 0:0 is a whiteout (deleted), a directory with {@code user.overlay.opaque=y} was replaced, anything else in the
  * upper directory was added (absent below) or modified (present below).
  */
-final class EffectScanner {
+public final class EffectScanner {
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
@@ -74,7 +74,8 @@ final class EffectScanner {
         return rdev == 0;
     }
 
-    static boolean isOpaque(Path dir) throws IOException {
+    /** Whether an upper-layer directory is opaque ({@code user.overlay.opaque=y}): nothing below shows through. */
+    public static boolean isOpaque(Path dir) throws IOException {
         UserDefinedFileAttributeView view = Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS);
         if (view == null || !view.list().contains("overlay.opaque")) {

@@ -35,10 +35,18 @@ public final class OverlaySandbox {
      * execs bubblewrap with the remaining arguments. Paths come in as positional parameters, never spliced into the
      * script. Joining first means nothing the sandbox starts is ever outside its limits.
      */
-    private static final String JOIN_MOUNT_THEN_BWRAP = "L=\"$1\"; O=\"$2\"; C=\"$3\"; shift 3; "
+    private static final String JOIN_MOUNT_THEN_BWRAP = "L=\"$1\"; O=\"$2\"; C=\"$3\"; S=\"$4\"; shift 4; "
             + "IFS=:; for f in $C; do echo $$ > \"$f\" || exit 97; done; unset IFS; "
+            + "if [ -n \"$S\" ]; then exec 9<\"$S\" || exit 96; fi; "
             + "mount -t overlay overlay -o \"userxattr,lowerdir=$L,upperdir=$O/upper,workdir=$O/work\" \"$O/merged\""
             + " && exec \"$@\"";
+
+    private static final long OUTPUT_GRACE_MILLIS = 2_000;
+    /**
+     * Host directories replaced by empty ones in the sandbox: scratch space the command may write, and where host
+     * services keep their sockets (Docker, ssh-agent, D-Bus, databases, the user's runtime directory).
+     */
+    private static final List<Path> PRIVATE_DIRS = List.of(Path.of("/tmp"), Path.of("/var/tmp"), Path.of("/run"));
 
     private OverlaySandbox() {}
 
@@ -78,7 +86,19 @@ public final class OverlaySandbox {
                     spec.maxOutputBytes(), truncated, new java.util.concurrent.atomic.AtomicLong()),
                     OverlaySandbox::virtual);
             boolean timedOut = !sandboxed.waitFor(spec.wallClock().toMillis());
+            if (!timedOut) {
+                // Read to the end before stopping: stopping (Process.destroy) closes the pipes, and output the
+                // readers have not reached yet would be lost. The PID namespace dies with bubblewrap, so the end
+                // comes at once; the grace only bounds a writer that somehow outlives it.
+                try {
+                    CompletableFuture.allOf(stdout, stderr).get(OUTPUT_GRACE_MILLIS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // Stop it below; what was read stays.
+                }
+            }
             sandboxed.stop();
+            sandboxed.releaseLimits();
             String out = stdout.join();
             String err = stderr.join();
             return new SandboxRun(sandboxed.exitValue(), timedOut, out, outputBytes.get(), err, truncated.get(),
@@ -124,11 +144,27 @@ public final class OverlaySandbox {
             if (!isRoot()) {
                 argv.addAll(List.of("--user", "--map-root-user"));
             }
+            byte[] filter = UnixSocketFilter.program();
+            Path seccomp = null;
+            if (filter != null) {
+                seccomp = Files.write(overlay.resolve("seccomp.bpf"), filter);
+            }
             argv.addAll(List.of("--mount", "--propagation", "private", "/bin/sh", "-c", JOIN_MOUNT_THEN_BWRAP,
                     "airlock-sandbox", lower.toString(), overlay.toString(),
-                    limits == null ? "" : limits.procsFiles()));
-            argv.addAll(List.of(BWRAP.toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                    "--tmpfs", "/tmp", "--bind", overlay.resolve("merged").toString(), lower.toString(),
+                    limits == null ? "" : limits.procsFiles(), seccomp == null ? "" : seccomp.toString()));
+            argv.addAll(List.of(BWRAP.toString(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"));
+            for (Path dir : PRIVATE_DIRS) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    argv.addAll(List.of("--tmpfs", dir.toString()));
+                }
+            }
+            for (Path needed : neededUnder(PRIVATE_DIRS, command)) {
+                argv.addAll(List.of("--ro-bind", needed.toString(), needed.toString()));
+            }
+            if (seccomp != null) {
+                argv.addAll(List.of("--seccomp", "9"));
+            }
+            argv.addAll(List.of("--bind", overlay.resolve("merged").toString(), lower.toString(),
                     "--chdir", (cwd == null ? lower : cwd).toString(), "--unshare-net", "--unshare-pid",
                     "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
                     "--clearenv"));
@@ -161,6 +197,37 @@ public final class OverlaySandbox {
             SandboxProcess.deleteTree(overlay);
             throw e;
         }
+    }
+
+    /**
+     * What the command itself needs from the directories the sandbox replaces: an executable, a script or a class
+     * path entry there (a checkout under /tmp, say) is bound back read-only. For a path inside a {@code node_modules}
+     * directory the whole {@code node_modules} is bound (a script imports its siblings); anything else is bound as it
+     * is. Nothing else of those directories is visible.
+     */
+    static List<Path> neededUnder(List<Path> roots, List<String> command) {
+        java.util.Set<Path> needed = new java.util.LinkedHashSet<>();
+        for (String arg : command) {
+            for (String part : arg.split(":")) {
+                if (!part.startsWith("/")) {
+                    continue;
+                }
+                Path path = Path.of(part).normalize();
+                if (roots.stream().noneMatch(root -> path.startsWith(root) && !path.equals(root))
+                        || !Files.exists(path)) {
+                    continue;
+                }
+                Path bind = path;
+                for (Path p = path; p != null; p = p.getParent()) {
+                    if (p.getFileName() != null && p.getFileName().toString().equals("node_modules")) {
+                        bind = p;
+                        break;
+                    }
+                }
+                needed.add(bind);
+            }
+        }
+        return List.copyOf(needed);
     }
 
     private static String readBounded(InputStream in, int max, AtomicBoolean truncated,

@@ -133,6 +133,13 @@ public final class SandboxProcess implements AutoCloseable {
         return EffectScanner.scan(upper(), workspace);
     }
 
+    /** Removes the run's cgroups (after {@link #stop()}); the overlay stays for its effects to be read. */
+    public void releaseLimits() {
+        if (limits != null) {
+            limits.close();
+        }
+    }
+
     /** Stops the process and throws its changes away. */
     public void discard() throws IOException {
         stop();

@@ -17,15 +17,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.airlock.proxy.Gateway;
 import io.airlock.proxy.config.ConfigLoader;
 import io.airlock.receipts.ReceiptFiles;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.airlock.proxy.testing.AgentClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassifierGatewayTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private static final AtomicInteger IDS = new AtomicInteger(10);
 
     @TempDir
     Path dir;
@@ -109,37 +102,15 @@ class ClassifierGatewayTest {
         return okJson(body.toString());
     }
 
-    private String initialize() throws Exception {
-        HttpResponse<String> init = HTTP.send(agent(null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""").build(),
-                HttpResponse.BodyHandlers.ofString());
-        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HTTP.send(agent(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").build(),
-                HttpResponse.BodyHandlers.ofString());
-        return session;
-    }
+    private AgentClient agent;
 
-    private HttpRequest.Builder agent(String session, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(agentBase + "/mcp/fake"))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body));
-        return session == null ? b : b.header("Mcp-Session-Id", session);
+    private String initialize() throws Exception {
+        agent = new AgentClient(agentBase + "/mcp/fake");
+        return agent.initialize();
     }
 
     private JsonNode call(String session, String tool, String args) throws Exception {
-        HttpResponse<String> response = HTTP.send(agent(session, "{\"jsonrpc\":\"2.0\",\"id\":"
-                + IDS.incrementAndGet() + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
-                + "\",\"arguments\":" + args + "}}").build(), HttpResponse.BodyHandlers.ofString());
-        String body = response.body();
-        if (!body.startsWith("{")) {
-            for (String line : body.split("\n")) {
-                if (line.startsWith("data:") && line.contains("\"result\"")) {
-                    body = line.substring(5).strip();
-                }
-            }
-        }
-        return JSON.readTree(body).path("result");
+        return agent.call(session, tool, args);
     }
 
     private List<LoggedRequest> modelRequests() {

@@ -3,7 +3,6 @@ package io.airlock.sandbox.commit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -148,15 +147,7 @@ final class Fs {
     }
 
     static boolean isOpaque(Path dir) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null || !view.list().contains("overlay.opaque")) {
-            return false;
-        }
-        ByteBuffer value = ByteBuffer.allocate(view.size("overlay.opaque"));
-        view.read("overlay.opaque", value);
-        value.flip();
-        return StandardCharsets.UTF_8.decode(value).toString().equals("y");
+        return io.airlock.sandbox.EffectScanner.isOpaque(dir);
     }
 
     /** Deletes a file, symlink or whole directory tree; never follows symlinks. */
