@@ -58,7 +58,17 @@ public final class Gateway implements AutoCloseable {
         this.upstreams = new UpstreamFactory(config, parser);
         try {
             this.policyGate = PolicyEngine.live(config, held, upstreams::workbenchWorkspace,
-                    tier -> SandboxEngine.watch(tier, metrics));
+                    new PolicyEngine.Started() {
+                        @Override
+                        public void sandbox(io.airlock.sandbox.tier.SandboxTier tier) {
+                            SandboxEngine.watch(tier, metrics);
+                        }
+
+                        @Override
+                        public void classifier(io.airlock.policy.classifier.ModelClassifier classifier) {
+                            watchClassifier(classifier);
+                        }
+                    });
         } catch (io.airlock.policy.rules.PolicyException e) {
             throw new ConfigException("policy.file: " + e.getMessage(), e);
         }
@@ -88,6 +98,25 @@ public final class Gateway implements AutoCloseable {
                 () -> sessions.all().size());
         this.readiness = new io.airlock.proxy.ops.Readiness(config,
                 () -> receipts == null ? null : receipts.unavailable());
+    }
+
+    /** Tier 2's figures on the metrics endpoint: circuit state, cache hits and misses, model requests, tokens. */
+    private void watchClassifier(io.airlock.policy.classifier.ModelClassifier classifier) {
+        metrics.gauge("airlock.classifier.circuit.open", "1 while the classifier's circuit is open (calls go to a "
+                + "person without asking the model)", () -> classifier.circuitState()
+                == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN ? 1 : 0);
+        var stats = classifier.stats();
+        metrics.counterFrom("airlock.classifier.cache.hits", "Classifier verdicts served from the cache",
+                stats::cacheHits);
+        metrics.counterFrom("airlock.classifier.cache.misses", "Classifier questions that went to the model",
+                stats::cacheMisses);
+        metrics.counterFrom("airlock.classifier.requests", "Model requests", stats::fastRequests, "stage", "fast");
+        metrics.counterFrom("airlock.classifier.requests", "Model requests", stats::reasoningRequests, "stage",
+                "reasoning");
+        metrics.counterFrom("airlock.classifier.failures", "Model requests that failed or timed out (asked a person)",
+                stats::failures);
+        metrics.counterFrom("airlock.classifier.tokens", "Model tokens", stats::inputTokens, "direction", "in");
+        metrics.counterFrom("airlock.classifier.tokens", "Model tokens", stats::outputTokens, "direction", "out");
     }
 
     /** Reloads the policy file when it changes; a broken edit is logged and the running revision stays. */

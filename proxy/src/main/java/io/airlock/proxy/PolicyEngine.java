@@ -38,17 +38,23 @@ public final class PolicyEngine {
 
     /** The live gate: tiers as configured. Without an operator tier, calls that need a person fail closed. */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator) throws PolicyException {
-        return live(config, operator, null, tier -> { });
+        return live(config, operator, null, new Started() { });
+    }
+
+    /** Told of the slower tiers the live gate runs (for their metrics). */
+    public interface Started {
+        default void sandbox(io.airlock.sandbox.tier.SandboxTier tier) {}
+
+        default void classifier(ModelClassifier classifier) {}
     }
 
     /**
      * @param workbenchWorkspace the workspace of each builtin workbench server (so its twins see the directory the
      *                           relay's workbench serves); null: the sandbox tier is off
-     * @param sandboxStarted     told of the sandbox tier when there is one (for its metrics)
+     * @param started            told of the sandbox and classifier tiers that run
      */
     public static PolicyGate live(AirlockConfig config, Tiers.Operator operator,
-                                  java.util.function.Function<String, Path> workbenchWorkspace,
-                                  java.util.function.Consumer<io.airlock.sandbox.tier.SandboxTier> sandboxStarted)
+                                  java.util.function.Function<String, Path> workbenchWorkspace, Started started)
             throws PolicyException {
         java.util.concurrent.atomic.AtomicReference<PolicyGate> gate = new java.util.concurrent.atomic.AtomicReference<>();
         ModelClassifier classifier = classifier(config);
@@ -58,7 +64,7 @@ public final class PolicyEngine {
             // The commit policy is the current policy file's: it reloads with the rules.
             sandbox = workbenchWorkspace == null ? java.util.Optional.empty()
                     : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
-            sandbox.ifPresent(sandboxStarted);
+            sandbox.ifPresent(started::sandbox);
             AutoCloseable sandboxResources = sandbox.orElse(null);
             AutoCloseable tierResources = classifier == null ? sandboxResources : sandboxResources == null
                     ? classifier : () -> {
@@ -78,6 +84,7 @@ public final class PolicyEngine {
         gate.set(built);
         if (classifier != null) {
             built.observe(classifier.recentCalls()); // the model sees each session's recent calls
+            started.classifier(classifier);
         }
         return built;
     }

@@ -93,6 +93,8 @@ class SandboxGatewayTest {
         assertThat(workspace.resolve("src/notes.md")).hasContent("from the agent");
         String receipts = receiptsText();
         assertThat(receipts).contains("\"sandboxed\"").contains("auto-commit");
+        assertThat(gateway.metrics().scrape()).containsPattern("airlock_sandbox_twins_taken_warm_total 1\\.0|"
+                + "airlock_sandbox_twins_started_cold_total 1\\.0");
         assertThat(overlays()).as("the used twin's overlay is gone; only warm twins remain").hasSizeLessThanOrEqualTo(1);
     }
 

@@ -92,18 +92,18 @@ class SandboxEscapeTest {
 
     @Test
     void hostServicesListeningOnUnixSocketsAreOutOfReach() throws Exception {
-        // A socket where the sandbox can see it (outside the directories it replaces), like the Docker socket or an
-        // ssh-agent: the network namespace does not cover file-system sockets, and a read-only mount does not stop
-        // connect(). The seccomp filter does.
-        Path visible = Files.createDirectories(Path.of("target", "escape-" + ProcessHandle.current().pid())
-                .toAbsolutePath());
-        Path path = visible.resolve("service.sock");
+        // A socket the sandbox can see, like the Docker socket or an ssh-agent's: the network namespace does not
+        // cover file-system sockets, and a read-only mount does not stop connect(). The seccomp filter does. (Named
+        // on the command line, so the sandbox binds it in even from under /tmp.)
+        Path path = dir.resolve("service.sock");
         try (java.nio.channels.ServerSocketChannel service = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX)) {
             service.bind(java.net.UnixDomainSocketAddress.of(path));
             service.configureBlocking(false);
-            SandboxRun run = run("ls -l " + path + "; python3 -c \"import socket; s = socket.socket(socket.AF_UNIX); "
-                    + "s.connect('" + path + "'); print('connected')\" 2>&1; ls /run /var/tmp | wc -l; echo done");
+            SandboxRun run = OverlaySandbox.run(workspace, List.of("/bin/bash", "-c", "ls -l \"$1\"; python3 -c "
+                    + "\"import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); "
+                    + "print('connected')\" \"$1\" 2>&1; echo done", "bash", path.toString()),
+                    SandboxSpec.defaults(home), dir.resolve("scratch"));
             assertThat(run.stdout()).contains("service.sock", "done").doesNotContain("connected")
                     .contains("Operation not permitted");
             assertThat(service.accept()).as("nothing reached the host's service").isNull();
@@ -113,7 +113,6 @@ class SandboxEscapeTest {
             assertThat(pair.stdout()).contains("ok");
         } finally {
             Files.deleteIfExists(path);
-            Files.deleteIfExists(visible);
         }
     }
 

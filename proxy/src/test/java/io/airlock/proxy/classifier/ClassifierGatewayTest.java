@@ -133,6 +133,9 @@ class ClassifierGatewayTest {
         assertThat(hard.path("content").get(0).path("text").asText()).contains("approval");
         assertThat(modelRequests()).hasSize(1); // the model saw nothing of the hard call
         assertThat(modelRequests()).noneMatch(r -> r.getBodyAsString().contains("credentials"));
+        // The tier's figures reach the metrics endpoint.
+        assertThat(gateway.metrics().scrape()).contains("airlock_classifier_cache_misses_total 1.0",
+                "airlock_classifier_requests_total{stage=\"fast\"} 1.0", "airlock_classifier_circuit_open 0.0");
 
         JsonNode retried = call(session, "echo", "{\"text\":\"force it\"}");
         assertThat(retried.path("isError").asBoolean()).isTrue();
