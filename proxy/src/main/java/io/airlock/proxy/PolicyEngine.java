@@ -156,8 +156,11 @@ public final class PolicyEngine {
         Map<String, ListGate.ServerLists> lists = new LinkedHashMap<>();
         for (ServerConfig server : config.servers().values()) {
             AnalysisContext serverContext = context;
-            if (workbenchWorkspace != null && server.transport() instanceof ServerConfig.Workbench) {
-                // The workbench serves its own directory: its paths resolve there, and that is inside.
+            if (workbenchWorkspace != null && server.transport() instanceof ServerConfig.Workbench w
+                    && w.workspace() == null) {
+                // A workbench without a configured workspace serves a temporary directory of its own (the demo):
+                // its paths resolve there, and that is inside. A configured one is left to policy.workspace, which
+                // the operator may have narrowed on purpose.
                 List<Path> roots = new ArrayList<>();
                 roots.add(workbenchWorkspace.apply(server.name()));
                 roots.addAll(config.policy().workspace());
