@@ -9,6 +9,8 @@ source scripts/java-home.sh
 cp="bench/target/classes:$(cat bench/target/bench.classpath)"
 calls="${1:-20}"
 "$JAVA_HOME/bin/java" -cp "$cp" io.airlock.bench.sandbox.SandboxTierBench --server workbench --calls "$calls"
+"$JAVA_HOME/bin/java" -cp "$cp" io.airlock.bench.sandbox.SandboxTierBench --server workbench --run-command \
+  --calls "$calls"
 env_file=it-tests/node/.runtime/env
 if [ -f "$env_file" ]; then
   . "$env_file"

@@ -85,7 +85,7 @@ public final class SandboxEngine {
      * start or warm up) and answers with the text the workbench builds ({@link io.airlock.workbench.CommandReport}).
      * Arguments the workbench would refuse go to its twin, which refuses them in its own words.
      */
-    static final class WorkbenchCommands implements io.airlock.sandbox.tier.DirectExec {
+    public static final class WorkbenchCommands implements io.airlock.sandbox.tier.DirectExec {
         private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
                 new com.fasterxml.jackson.databind.ObjectMapper();
 

@@ -47,35 +47,45 @@ public final class SandboxTierBench {
         String node = "node";
         String filesystemJs = null;
         int calls = 20;
+        boolean command = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--server" -> server = args[++i];
                 case "--node" -> node = args[++i];
                 case "--filesystem-js" -> filesystemJs = args[++i];
                 case "--calls" -> calls = Integer.parseInt(args[++i]);
+                case "--run-command" -> command = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path root = Files.createTempDirectory("airlock-sandbox-bench-");
         Path workspace = Files.createDirectories(root.resolve("ws"));
         Path home = Files.createDirectories(root.resolve("home"));
-        List<String> command = switch (server) {
+        List<String> serverCommand = switch (server) {
             case "workbench" -> WorkbenchServer.command(workspace);
             case "filesystem" -> List.of(node, filesystemJs, workspace.toString());
             default -> throw new IllegalArgumentException("--server workbench|filesystem");
         };
-        String tool = "write_file";
-        System.out.printf("sandbox tier benchmark: server %s, %d calls each, %d cores%n", server, calls,
+        String tool = command ? "run_command" : "write_file";
+        if (command && !server.equals("workbench")) {
+            throw new IllegalArgumentException("--run-command is the workbench's tool");
+        }
+        System.out.printf("sandbox tier benchmark: server %s, tool %s%s, %d calls each, %d cores%n", server, tool,
+                command ? " (run directly in the sandbox, no twin)" : "", calls,
                 Runtime.getRuntime().availableProcessors());
 
-        List<Long> direct = direct(command, workspace, tool, calls);
-        TwinLauncher launcher = new TwinLauncher(server, command, null, workspace, SandboxSpec.defaults(home)
+        List<Long> direct = direct(serverCommand, workspace, tool, calls);
+        TwinLauncher launcher = new TwinLauncher(server, serverCommand, null, workspace, SandboxSpec.defaults(home)
                 .withLimits(120, 4L << 30, Duration.ofSeconds(120), 512), root.resolve("scratch"),
                 Duration.ofSeconds(60));
-        List<Long> warm = sandboxed(launcher, 1, tool, calls, workspace);
-        List<Long> cold = sandboxed(launcher, 0, tool, Math.max(5, calls / 2), workspace);
-
         report("direct (unsandboxed server)", direct, null);
+        if (command) {
+            List<Long> sandboxed = sandboxed(launcher, 0, tool, calls, workspace, true);
+            report("sandbox, command run directly", sandboxed, direct);
+            return;
+        }
+        List<Long> warm = sandboxed(launcher, 1, tool, calls, workspace, false);
+        List<Long> cold = sandboxed(launcher, 0, tool, Math.max(5, calls / 2), workspace, false);
         report("sandbox, warm twin", warm, direct);
         report("sandbox, cold twin", cold, direct);
     }
@@ -93,7 +103,8 @@ public final class SandboxTierBench {
             for (int i = 1; i <= calls + 3; i++) {
                 ObjectNode call = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", i).put("method",
                         "tools/call");
-                call.putObject("params").put("name", tool).set("arguments", arguments("direct", i, workspace));
+                call.putObject("params").put("name", tool).set("arguments",
+                        arguments(tool.equals("run_command") ? "command" : "direct", i, workspace));
                 long start = System.nanoTime();
                 send(in, JSON.writeValueAsString(call));
                 await(out, i);
@@ -107,17 +118,18 @@ public final class SandboxTierBench {
         }
     }
 
-    private static List<Long> sandboxed(TwinLauncher launcher, int warm, String tool, int calls, Path workspace)
-            throws Exception {
+    private static List<Long> sandboxed(TwinLauncher launcher, int warm, String tool, int calls, Path workspace,
+                                        boolean directExec) throws Exception {
         List<Long> times = new ArrayList<>();
         try (TwinPool pool = new TwinPool(launcher, warm, Duration.ofHours(1), Clock.systemUTC());
-             SandboxTier tier = new SandboxTier(Map.of(launcher.server(), pool), CommitPolicy::defaults, null,
-                     Duration.ofSeconds(60))) {
+             SandboxTier tier = new SandboxTier(Map.of(launcher.server(), pool), directExec
+                     ? Map.of(launcher.server(), new io.airlock.proxy.SandboxEngine.WorkbenchCommands()) : Map.of(),
+                     CommitPolicy::defaults, null, Duration.ofSeconds(60))) {
             pool.prestart();
             for (int i = 0; i < calls; i++) {
                 pool.awaitWarm(Duration.ofSeconds(120)); // measure the warm path, not a drained pool
                 ToolCall call = new ToolCall(launcher.server(), null, "tools/call", tool,
-                        arguments(warm > 0 ? "warm" : "cold", i, workspace), "bench", "s");
+                        arguments(directExec ? "command" : warm > 0 ? "warm" : "cold", i, workspace), "bench", "s");
                 long start = System.nanoTime();
                 Decision decision = tier.run(call, List.of(), EVALUATION).toCompletableFuture()
                         .get(120, TimeUnit.SECONDS);
@@ -137,6 +149,9 @@ public final class SandboxTierBench {
 
     private static JsonNode arguments(String prefix, int i, Path workspace) {
         ObjectNode args = JSON.createObjectNode();
+        if (prefix.equals("command")) {
+            return args.put("command", "echo line " + i + " > command-" + i + ".txt");
+        }
         args.put("path", workspace.resolve(prefix + "-" + i + ".txt").toString());
         args.put("content", "line " + i + "\n");
         return args;
