@@ -102,8 +102,9 @@ public final class PolicyGate implements Gate, AutoCloseable {
     public CompletionStage<Decided> decideInDetail(GateRequest request) {
         return evaluate(request).thenApply(result -> {
             if (result.decision() instanceof Decision.Deny deny) {
-                log.info("{} {} on '{}': denied at tier {} by {}: {}", request.method(), request.target(),
-                        request.server(), result.tier(), deny.rule(), deny.reason());
+                // The relay logs each denial at INFO with the session; this is the gate's own view.
+                log.debug("{} {} on '{}': denied at tier {} (rule {}) because {}", request.method(),
+                        request.target(), request.server(), result.tier(), deny.rule(), deny.reason());
             }
             return new Decided(result.decision(), result);
         });

@@ -131,6 +131,11 @@ public final class SandboxEngine {
                 () -> tier.pools().values().stream().mapToLong(TwinPool::warmTakes).sum());
         metrics.counterFrom("airlock.sandbox.twins.started.cold", "Sandboxed calls that waited for a twin to start",
                 () -> tier.pools().values().stream().mapToLong(TwinPool::coldStarts).sum());
+        for (SandboxTier.Outcome outcome : SandboxTier.Outcome.values()) {
+            metrics.counterFrom("airlock.sandbox.runs", "Sandboxed runs by how they ended (reviewed: sent to a "
+                    + "person with their diff)", () -> tier.count(outcome), "outcome",
+                    outcome.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     /** As configured on the server, else as the catalog marks its kind; HTTP servers have no twin. */

@@ -94,7 +94,8 @@ class SandboxGatewayTest {
         String receipts = receiptsText();
         assertThat(receipts).contains("\"sandboxed\"").contains("auto-commit");
         assertThat(gateway.metrics().scrape()).containsPattern("airlock_sandbox_twins_taken_warm_total 1\\.0|"
-                + "airlock_sandbox_twins_started_cold_total 1\\.0");
+                + "airlock_sandbox_twins_started_cold_total 1\\.0")
+                .contains("airlock_sandbox_runs_total{outcome=\"committed\"} 1.0");
         assertThat(overlays()).as("the used twin's overlay is gone; only warm twins remain").hasSizeLessThanOrEqualTo(1);
     }
 

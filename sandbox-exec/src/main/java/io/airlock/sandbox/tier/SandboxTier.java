@@ -64,6 +64,19 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
     private final Supplier<CommitPolicy> commitPolicy;
     private final Tiers.Operator operator;
     private final Duration callTimeout;
+    private final Map<Outcome, java.util.concurrent.atomic.AtomicLong> outcomes = new java.util.EnumMap<>(Outcome.class);
+
+    /** How sandboxed runs ended, for the metrics endpoint. */
+    public enum Outcome { COMMITTED, REVIEWED, DISCARDED, CONFLICT, FAILED }
+
+    /** Runs that ended this way so far. */
+    public long count(Outcome outcome) {
+        return outcomes.get(outcome).get();
+    }
+
+    private void counted(Outcome outcome) {
+        outcomes.get(outcome).incrementAndGet();
+    }
 
     /**
      * @param pools        twin pools by server name; a server without one is not sandboxed
@@ -81,6 +94,9 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                        Supplier<CommitPolicy> commitPolicy, Tiers.Operator operator, Duration callTimeout) {
         this.pools = Map.copyOf(pools);
         this.direct = Map.copyOf(direct);
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, new java.util.concurrent.atomic.AtomicLong());
+        }
         this.commitPolicy = commitPolicy;
         this.operator = operator;
         this.callTimeout = callTimeout;
@@ -116,7 +132,11 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                 ran.completeExceptionally(e);
             }
         });
-        return ran.thenCompose(r -> decide(r, call, tags, evaluation));
+        return ran.whenComplete((r, error) -> {
+            if (error != null) {
+                counted(Outcome.FAILED);
+            }
+        }).thenCompose(r -> decide(r, call, tags, evaluation));
     }
 
     /** The answer, the effects, and what holds them (a stopped twin, or a direct run's overlay). */
@@ -189,6 +209,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
                         : operator.hold(call, tags, evaluation, conflicted.why());
             };
             case CommitPolicy.Judgement.Discard d -> {
+                counted(Outcome.DISCARDED);
                 release(ran.resources());
                 log.info("discarded the sandboxed run of {} on '{}': {}", call.tool(), call.server(), d.reason());
                 yield CompletableFuture.completedFuture(new Decision.Deny("Airlock ran this call in a sandbox and "
@@ -216,6 +237,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
             release(ran.resources());
             return CompletableFuture.failedFuture(e);
         }
+        counted(Outcome.REVIEWED);
         String why = "its sandboxed run changed files that need review: " + String.join("; ", reasons);
         CompletionStage<Decision> reviewed;
         try {
@@ -269,12 +291,14 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
             CommitResult outcome = Committer.commit(ran.changes(), ran.baseline());
             return switch (outcome) {
                 case CommitResult.Committed done -> {
+                    counted(Outcome.COMMITTED);
                     String note = how + ": " + describe(ran.changes());
                     log.info("{} {} on '{}' ran in a sandboxed twin; {}", call.method(), call.tool(), call.server(),
                             note);
                     yield new Applied.Done(new Decision.Answer(result, rule, note));
                 }
                 case CommitResult.Conflict conflict -> {
+                    counted(Outcome.CONFLICT);
                     log.info("the sandboxed run of {} on '{}' conflicts with the workspace: {} {}", call.tool(),
                             call.server(), conflict.why(), conflict.paths());
                     yield new Applied.Conflicted("its sandboxed run's changes conflict with the workspace as it is now ("

@@ -40,6 +40,13 @@ public final class OperatorView {
 
     private final String operator;
     private final List<HeldCall> held = new ArrayList<>(); // newest first
+    /** The last calls taken off the list, for naming them in the tail when their event comes late. */
+    private final Map<String, HeldCall> recentlyRemoved = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HeldCall> eldest) {
+            return size() > 64;
+        }
+    };
     private final Map<String, HeldCallDetail> details = new HashMap<>();
     private final Map<String, String> detailErrors = new HashMap<>();
     private final Set<String> deciding = new HashSet<>();
@@ -377,18 +384,18 @@ public final class OperatorView {
                 yield reselect(true, now);
             }
             case AdminEvent.Decided decided -> {
-                HeldCall call = find(decided.id());
+                HeldCall call = known(decided.id());
                 addTail(new TailEntry(now, decided.outcome(), decided.operator(),
                         what(call, decided.id(), decided.reason())));
                 yield removed(decided.id(), decided.outcome() + " by " + decided.operator(), now);
             }
             case AdminEvent.Expired expired -> {
-                addTail(new TailEntry(now, "expired", "timeout", what(find(expired.id()), expired.id(), "")));
+                addTail(new TailEntry(now, "expired", "timeout", what(known(expired.id()), expired.id(), "")));
                 yield removed(expired.id(), "timed out and was denied", now);
             }
             case AdminEvent.Cancelled cancelled -> {
                 addTail(new TailEntry(now, "cancelled", "agent",
-                        what(find(cancelled.id()), cancelled.id(), cancelled.why())));
+                        what(known(cancelled.id()), cancelled.id(), cancelled.why())));
                 yield removed(cancelled.id(), "was cancelled by the agent", now);
             }
             case AdminEvent.Decision decision -> {
@@ -449,6 +456,7 @@ public final class OperatorView {
             return List.of();
         }
         held.remove(call);
+        recentlyRemoved.put(id, call);
         details.remove(id);
         detailErrors.remove(id);
         deciding.remove(id);
@@ -478,6 +486,12 @@ public final class OperatorView {
     private HeldCall find(String id) {
         int at = indexOf(held, id);
         return at < 0 ? null : held.get(at);
+    }
+
+    /** A held call, or one removed a moment ago (its decide answer can come before the event that names it). */
+    private HeldCall known(String id) {
+        HeldCall call = find(id);
+        return call != null ? call : recentlyRemoved.get(id);
     }
 
     private void addTail(TailEntry entry) {

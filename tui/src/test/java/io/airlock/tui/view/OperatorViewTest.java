@@ -245,6 +245,9 @@ class OperatorViewTest {
 
         assertThat(view.held()).isEmpty();
         assertThat(view.notice()).map(Notice::text).contains("approved write_file");
+        // The event that follows still names the call in the tail, not just its id.
+        event(new AdminEvent.Decided("h-1", "approve", "alice", ""));
+        assertThat(view.tail().getFirst().what()).contains("write_file").doesNotContain("h-1");
     }
 
     @Test
