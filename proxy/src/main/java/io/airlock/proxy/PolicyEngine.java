@@ -65,15 +65,8 @@ public final class PolicyEngine {
             sandbox = workbenchWorkspace == null ? java.util.Optional.empty()
                     : SandboxEngine.create(config, () -> gate.get().policy().commit(), operator, workbenchWorkspace);
             sandbox.ifPresent(started::sandbox);
-            AutoCloseable sandboxResources = sandbox.orElse(null);
-            AutoCloseable tierResources = classifier == null ? sandboxResources : sandboxResources == null
-                    ? classifier : () -> {
-                        try (AutoCloseable twins = sandboxResources; ModelClassifier model = classifier) {
-                            // both closed
-                        }
-                    };
-            built = build(config, new Cascade(sandbox.orElse(null), classifier, operator), tierResources,
-                    workbenchWorkspace);
+            built = build(config, new Cascade(sandbox.orElse(null), classifier, operator),
+                    closingAll(sandbox.orElse(null), classifier), workbenchWorkspace);
         } catch (PolicyException | RuntimeException e) {
             if (classifier != null) {
                 classifier.close();
@@ -173,11 +166,32 @@ public final class PolicyEngine {
         // A server the config does not name (eval corpora) is taken to be of the catalog kind of that name.
         return new PolicyGate(new ListGate(lists), policy, tagger, cascade, name -> facts.getOrDefault(name,
                 new Tagger.ServerFacts(CATALOG.findKind(name).isPresent() ? name : null, false, Map.of(), context)),
-                tierResources == null ? shell : () -> {
-                    try (tierResources) {
-                        shell.close();
+                closingAll(shell, tierResources));
+    }
+
+    /** One resource that closes each non-null one in order (all of them, even when one fails); null if none. */
+    private static AutoCloseable closingAll(AutoCloseable... resources) {
+        List<AutoCloseable> present = java.util.Arrays.stream(resources).filter(java.util.Objects::nonNull).toList();
+        if (present.size() <= 1) {
+            return present.isEmpty() ? null : present.getFirst();
+        }
+        return () -> {
+            Exception first = null;
+            for (AutoCloseable resource : present) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
                     }
-                });
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        };
     }
 
     /** The configured kind, else the one recognised from the command line or URL, else none. */

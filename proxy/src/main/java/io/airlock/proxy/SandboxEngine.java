@@ -190,13 +190,15 @@ public final class SandboxEngine {
         env.put("HOME", home.toString());
         env.put("LANG", System.getenv().getOrDefault("LANG", "C.UTF-8"));
         env.put("TERM", "dumb");
+        Map<String, String> wanted = new LinkedHashMap<>();
         for (String name : settings.passEnv()) {
             String value = System.getenv(name);
             if (value != null) {
-                env.put(name, value);
+                wanted.put(name, value);
             }
         }
-        serverEnv.forEach((name, value) -> {
+        wanted.putAll(serverEnv);
+        wanted.forEach((name, value) -> {
             if (SECRET_NAME.matcher(name).matches()) {
                 log.info("server '{}': {} is not passed into its sandboxed twins (it looks like a credential)",
                         server.name(), name);
@@ -204,8 +206,6 @@ public final class SandboxEngine {
                 env.put(name, value);
             }
         });
-        env.keySet().removeIf(name -> SECRET_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()
-                && !name.equals("PATH"));
         List<Path> hidden = new ArrayList<>(SandboxSpec.defaultHidden(home));
         hidden.addAll(settings.hide());
         hidden.add(AirlockConfig.OperatorSettings.stateDir()); // keys, tokens and receipts are Airlock's alone

@@ -97,12 +97,16 @@ final class CgroupLimits implements AutoCloseable {
     void killAll() {
         for (Path group : groups) {
             try {
-                for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
-                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
-                }
+                kill(group);
             } catch (IOException | RuntimeException e) {
                 // Gone already.
             }
+        }
+    }
+
+    private static void kill(Path group) throws IOException {
+        for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
+            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -143,9 +147,7 @@ final class CgroupLimits implements AutoCloseable {
         for (Path group : groups) {
             for (int attempt = 0; attempt < 50 && Files.isDirectory(group); attempt++) {
                 try {
-                    for (String pid : Files.readAllLines(group.resolve("cgroup.procs"))) {
-                        ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
-                    }
+                    kill(group);
                     Files.delete(group);
                 } catch (IOException | RuntimeException e) {
                     try {

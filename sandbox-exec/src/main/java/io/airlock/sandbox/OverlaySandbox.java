@@ -102,8 +102,7 @@ public final class OverlaySandbox {
             String out = stdout.join();
             String err = stderr.join();
             return new SandboxRun(sandboxed.exitValue(), timedOut, out, outputBytes.get(), err, truncated.get(),
-                    sandboxed.effects(),
-                    sandboxed.overlay(), sandboxed.baseline());
+                    sandboxed.workspace(), sandboxed.overlay(), sandboxed.baseline());
         } catch (IOException | InterruptedException | RuntimeException e) {
             sandboxed.discard();
             throw e;

@@ -11,12 +11,21 @@ import java.nio.file.Path;
  * @param timedOut  killed for exceeding the wall-clock limit
  * @param stdoutBytes all the bytes the process wrote to stdout, kept or not
  * @param truncated output beyond the limit was dropped
+ * @param workspace the real workspace the run saw through its overlay
  * @param overlay   the run's overlay directory; {@code upper} holds the changes
  * @param baseline  the change time of a marker written before the run started (see {@link SandboxProcess#baseline()})
  */
 public record SandboxRun(int exitCode, boolean timedOut, String stdout, long stdoutBytes, String stderr,
-                         boolean truncated,
-                         EffectSet effects, Path overlay, java.nio.file.attribute.FileTime baseline) {
+                         boolean truncated, Path workspace, Path overlay,
+                         java.nio.file.attribute.FileTime baseline) {
+
+    /**
+     * What the run changed, read from the overlay on each call (the sandbox tier reads a {@code ChangeSet} instead,
+     * so a run is not walked twice).
+     */
+    public EffectSet effects() throws IOException {
+        return EffectScanner.scan(upper(), workspace);
+    }
 
     /** Where the changed files are (mirrors the workspace layout). */
     public Path upper() {

@@ -49,7 +49,12 @@ abstract class HttpModelClient implements ModelClient {
 
     abstract ObjectNode body(Request request);
 
-    abstract void headers(HttpRequest.Builder builder);
+    /** The key as a bearer token (Ollama, OpenAI-compatible endpoints); APIs that take it otherwise override this. */
+    void headers(HttpRequest.Builder builder) {
+        if (key.present()) {
+            builder.header("Authorization", "Bearer " + key.value());
+        }
+    }
 
     abstract Reply parse(JsonNode answer);
 

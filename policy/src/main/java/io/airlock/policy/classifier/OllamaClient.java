@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 
 /**
  * Ollama's {@code POST /api/chat}, not streamed, with {@code format: json} so the model is held to JSON output.
@@ -25,13 +24,6 @@ final class OllamaClient extends HttpModelClient {
         body.put("format", "json");
         body.putObject("options").put("num_predict", request.maxTokens()).put("temperature", 0);
         return body;
-    }
-
-    @Override
-    void headers(HttpRequest.Builder builder) {
-        if (key.present()) {
-            builder.header("Authorization", "Bearer " + key.value());
-        }
     }
 
     @Override

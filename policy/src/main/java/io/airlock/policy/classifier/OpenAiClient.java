@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 
 /**
  * OpenAI-compatible {@code POST /v1/chat/completions} (vLLM, llama.cpp server, LM Studio, OpenAI and most hosts),
@@ -25,13 +24,6 @@ final class OpenAiClient extends HttpModelClient {
         body.put("temperature", 0);
         body.putObject("response_format").put("type", "json_object");
         return body;
-    }
-
-    @Override
-    void headers(HttpRequest.Builder builder) {
-        if (key.present()) {
-            builder.header("Authorization", "Bearer " + key.value());
-        }
     }
 
     @Override

@@ -196,7 +196,7 @@ public final class SandboxTier implements Tiers.Sandbox, AutoCloseable {
         if (ran.changes().isEmpty()) {
             release(ran.resources());
             return CompletableFuture.completedFuture(new Decision.Answer(result, "sandbox:no-changes",
-                    "ran in a sandboxed twin; it changed no files"));
+                    "ran in the sandbox; it changed no files"));
         }
         CommitPolicy.Judgement judgement = commitPolicy.get().judge(facts(ran.changes()));
         return switch (judgement) {
