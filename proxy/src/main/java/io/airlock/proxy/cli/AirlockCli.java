@@ -263,8 +263,9 @@ public final class AirlockCli implements Runnable {
                   stdio agents:   ./airlock stdio --server workbench
 
                 Every tools/call passes Airlock's gate (the built-in default policy; see the log on stderr):
-                reads inside the workspace are allowed; calls that need a person's approval (or the sandbox, not
-                running yet) wait until you decide them in `./airlock tui`, run in another terminal. Try:
+                reads inside the workspace are allowed; edits and commands inside it run in the sandbox and are
+                committed (where bubblewrap is installed); calls that need a person's approval wait until you
+                decide them in `./airlock tui`, run in another terminal. Try:
                 ./airlock explain '{"name":"run_command","arguments":{"command":"rm -rf ~"}}'. Ctrl-C stops.
                 """.formatted(url, workspace));
         out.flush();
